@@ -1,0 +1,293 @@
+"""Counting stage: tidy tables of term matches, counts, rates and pole shares.
+
+Each table is long-form, one row per observation, and every rate carries its
+denominator in the same row:
+
+- :func:`find_matches`: one row per counted occurrence, with its character
+  span in the displayed text and its sentence (the evidence);
+- :func:`count_terms`: one row per group and term, with ``n_tokens``;
+- :func:`summarize_poles`: one row per group and pole, with the axis total
+  that a share is divided by;
+- :func:`kwic`: keyword-in-context lines for a term, pole, axis or phrase.
+"""
+
+from __future__ import annotations
+
+import bisect
+import numpy as np
+import pandas as pd
+
+from framing.corpus import Article, Corpus
+from framing.exceptions import FramingError
+from framing.lexicon import Lexicon, load_lexicons
+from framing.matching import matcher_for
+from framing.text import normalize_text, split_sentences
+
+__all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
+
+MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start", "end", "match",
+                 "sentence_start", "sentence_end", "sentence"]
+TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
+
+
+def _as_corpus(corpus) -> Corpus:
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, Article):
+        return Corpus([corpus])
+    if isinstance(corpus, str):
+        raise FramingError("corpus must be a Corpus (see load_corpus) or a list of Article, got a string; "
+                           "wrap a text as Article('id', text)")
+    return Corpus(list(corpus))
+
+
+def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
+    """Yield (article, normalised text, matches) for each article, one at a time."""
+    matcher = matcher_for(lexicons)
+    for article in corpus:
+        normalized = normalize_text(article.text)
+        yield article, normalized, matcher.match(normalized), matcher
+
+
+def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
+    """Every counted occurrence of every lexicon term, with its sentence.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    lexicon : Lexicon, str, path or list of them, default="israel_gaza"
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per match, in article and text order. ``start`` and ``end``
+        index the article's displayed text (``article.text[start:end]`` is
+        ``match``); ``sentence`` is the sentence around it and
+        ``sentence_start``/``sentence_end`` its span.
+
+    See Also
+    --------
+    count_terms : the same matches, counted.
+    kwic : matches as keyword-in-context lines.
+    """
+    corpus = _as_corpus(corpus)
+    lexicons = tuple(load_lexicons(lexicon))
+    rows = []
+    for article, normalized, matches, matcher in _iter_article_matches(corpus, lexicons):
+        if not matches:
+            continue
+        sentences = split_sentences(normalized.text)
+        sentence_starts = [span[0] for span in sentences]
+        for match in matches:
+            entry = matcher.entries[match.entry]
+            start, end = normalized.original_span(match.start, match.end)
+            slot = max(bisect.bisect_right(sentence_starts, match.start) - 1, 0)
+            if sentences:
+                sentence_start, sentence_end = normalized.original_span(*sentences[slot])
+                sentence_end = max(sentence_end, end)
+                sentence_start = min(sentence_start, start)
+            else:
+                sentence_start, sentence_end = start, end
+            rows.append((article.id, article.outlet, entry.lexicon, entry.kind, entry.axis, entry.pole,
+                         entry.term.text, start, end, article.text[start:end], sentence_start, sentence_end,
+                         article.text[sentence_start:sentence_end]))
+    frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
+
+
+def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
+    articles = corpus.to_frame()
+    if by == "article":
+        return "article_id", articles.rename(columns={"id": "article_id"})
+    if by not in articles.columns or by in ("id", "n_tokens", "n_chars"):
+        options = ["article"] + [c for c in articles.columns if c not in ("id", "n_tokens", "n_chars")]
+        raise FramingError(f"by={by!r} is not a column of the corpus; use one of: {', '.join(options)}")
+    articles = articles.rename(columns={"id": "article_id"})
+    if by == "date":
+        articles["date"] = articles["date"].dt.strftime("%Y-%m-%d")
+    articles[by] = articles[by].astype("object").where(articles[by].notna(), "(none)").astype(str)
+    return by, articles
+
+
+def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...]) -> pd.DataFrame:
+    rows = []
+    for article, _, matches, matcher in _iter_article_matches(corpus, lexicons):
+        tally: dict[int, int] = {}
+        for match in matches:
+            tally[match.entry] = tally.get(match.entry, 0) + 1
+        for index, count in tally.items():
+            entry = matcher.entries[index]
+            rows.append((article.id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, count, index))
+    frame = pd.DataFrame(rows, columns=["article_id", *TERM_KEYS, "count", "entry"])
+    return frame.astype({"count": "int64", "entry": "int64"})
+
+
+def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.DataFrame:
+    """Count lexicon terms per article or per group of articles.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    lexicon : Lexicon, str, path or list of them, default="israel_gaza"
+        Shipped lexicon names, YAML paths or :class:`~framing.lexicon.Lexicon`.
+    by : str, default="article"
+        ``"article"``, or any column of :meth:`Corpus.to_frame` such as
+        ``"outlet"``, ``"event"`` or ``"date"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and term that occurs at least once, with columns
+        ``<group>, [outlet,] n_articles, n_tokens, lexicon, kind, axis, pole,
+        term, count, rate_per_1000``. ``rate_per_1000`` is ``count`` divided
+        by the group's ``n_tokens``, times 1,000. Rows are sorted by group, then
+        in lexicon order.
+
+    See Also
+    --------
+    find_matches : the occurrences behind each count.
+    summarize_poles : counts per pole, with shares of the axis total.
+
+    Examples
+    --------
+    >>> from framing import Article
+    >>> table = count_terms([Article("a", "Two hostages, one captive.")], "israel_gaza")
+    >>> table[["pole", "term", "count"]].values.tolist()
+    [['hostage', 'hostage*', 1], ['captive', 'captive*', 1]]
+    """
+    corpus = _as_corpus(corpus)
+    lexicons = tuple(load_lexicons(lexicon))
+    group, articles = _group_column(corpus, by)
+    counts = _article_term_counts(corpus, lexicons)
+    if group == "article_id":
+        sizes = articles[["article_id", "outlet", "n_tokens"]].assign(n_articles=1)
+        keys = ["article_id", "outlet"]
+    else:
+        sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
+                                                      n_tokens=("n_tokens", "sum")).reset_index()
+        counts = counts.merge(articles[["article_id", group]], on="article_id")
+        counts = counts.groupby([group, *TERM_KEYS, "entry"], sort=False, as_index=False)["count"].sum()
+        keys = [group]
+    table = counts.merge(sizes, on=keys[:1], how="left")
+    order = {value: i for i, value in enumerate(sizes[keys[0]])}
+    table["_group_order"] = table[keys[0]].map(order)
+    table = table.sort_values(["_group_order", "entry"], kind="stable")
+    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
+    columns = [*keys, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000"]
+    return table[columns].reset_index(drop=True)
+
+
+def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet",
+                    counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Counts, rates and axis shares per group and pole, zeros included.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    lexicon : Lexicon, str, path or list of them, default="israel_gaza"
+    by : str, default="outlet"
+        ``"article"`` or a column of :meth:`Corpus.to_frame`.
+    counts : pandas.DataFrame, optional
+        The output of ``count_terms(corpus, lexicon, by=by)``, to avoid
+        counting twice.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and pole (every pole, even with a zero count):
+        ``<group>, n_articles, n_tokens, lexicon, kind, axis, pole, count,
+        rate_per_1000, axis_total, share``. ``share`` is ``count /
+        axis_total``, the pole's part of all matches on its axis in that group;
+        it is empty (NaN) when ``axis_total`` is 0 and for categories.
+    """
+    corpus = _as_corpus(corpus)
+    lexicons = tuple(load_lexicons(lexicon))
+    if counts is None:
+        counts = count_terms(corpus, lexicons, by=by)
+    group, articles = _group_column(corpus, by)
+    if group == "article_id":
+        sizes = articles[["article_id", "n_tokens"]].assign(n_articles=1)[["article_id", "n_articles", "n_tokens"]]
+    else:
+        sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
+                                                      n_tokens=("n_tokens", "sum")).reset_index()
+    poles = pd.DataFrame([(lex.name, kind, axis, pole) for lex in lexicons for kind, axis, pole in lex.poles()],
+                         columns=["lexicon", "kind", "axis", "pole"])
+    poles["_pole_order"] = np.arange(len(poles))
+    sizes["_group_order"] = np.arange(len(sizes))
+    grid = sizes.merge(poles, how="cross")
+    pole_counts = counts.groupby([group, "lexicon", "kind", "axis", "pole"], as_index=False)["count"].sum()
+    table = grid.merge(pole_counts, on=[group, "lexicon", "kind", "axis", "pole"], how="left")
+    table["count"] = table["count"].fillna(0).astype("int64")
+    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
+    table["axis_total"] = table.groupby([group, "lexicon", "axis"])["count"].transform("sum").astype("int64")
+    is_axis = table["kind"] == "axis"
+    table["share"] = (table["count"] / table["axis_total"].where(table["axis_total"] > 0)).where(is_axis)
+    table = table.sort_values(["_group_order", "_pole_order"], kind="stable")
+    columns = [group, "n_articles", "n_tokens", "lexicon", "kind", "axis", "pole", "count", "rate_per_1000",
+               "axis_total", "share"]
+    return table[columns].reset_index(drop=True)
+
+
+def kwic(corpus, query: str, *, lexicon=None, width: int = 60) -> pd.DataFrame:
+    """Keyword in context: the sentences behind a count, with the match marked.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    query : str
+        With ``lexicon``: a term exactly as written in the lexicon, a pole, an
+        axis or a category name, or ``"axis:pole"``. Without a lexicon, or
+        when the query names none of those, it is matched as a term of its own
+        (same syntax: ``hostage*``, ``Hamas-run``).
+    lexicon : Lexicon, str, path or list of them, optional
+    width : int, default=60
+        Characters of context on each side in ``left`` and ``right``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``article_id, outlet, lexicon, kind, axis, pole, term, start, end,
+        left, match, right, sentence, marked``, where ``marked`` is the
+        sentence with the match wrapped in ``[[ ]]``.
+
+    Examples
+    --------
+    >>> from framing import Article
+    >>> kwic([Article("a", "He freed two hostages. Nothing else.")], "hostage*")[["left", "match"]].values.tolist()
+    [['He freed two ', 'hostages']]
+    """
+    if not isinstance(width, (int, np.integer)) or width < 0:
+        raise FramingError(f"width must be a non-negative integer, got {width!r}")
+    if not isinstance(query, str) or not query.strip():
+        raise FramingError(f"query must be a non-empty term, pole or axis name, got {query!r}")
+    corpus = _as_corpus(corpus)
+    query = query.strip()
+    matches = None
+    if lexicon is not None:
+        lexicons = load_lexicons(lexicon)
+        matches = find_matches(corpus, lexicons)
+        axis, _, pole = query.partition(":")
+        selectors = [matches["term"] == query, matches["pole"] == query, matches["axis"] == query,
+                     (matches["axis"] == axis) & (matches["pole"] == pole)]
+        known = {(e.term.text) for lex in lexicons for e in lex.entries()} | {
+            name for lex in lexicons for _, a, p in lex.poles() for name in (a, p, f"{a}:{p}")}
+        if query in known:
+            matches = matches[np.logical_or.reduce(selectors)]
+        else:
+            matches = None
+    if matches is None:
+        adhoc = Lexicon.from_dict({"name": "query", "categories": {"query": {"terms": [query]}}},
+                                  source="query")
+        matches = find_matches(corpus, adhoc)
+    rows = []
+    for row in matches.itertuples(index=False):
+        text = corpus[row.article_id].text
+        left = text[max(0, row.start - width):row.start].replace("\n", " ")
+        right = text[row.end:row.end + width].replace("\n", " ")
+        offset = row.start - row.sentence_start
+        marked = (row.sentence[:offset] + "[[" + row.match + "]]" + row.sentence[offset + len(row.match):])
+        rows.append((row.article_id, row.outlet, row.lexicon, row.kind, row.axis, row.pole, row.term, row.start,
+                     row.end, left, row.match, right, row.sentence, marked))
+    return pd.DataFrame(rows, columns=["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start",
+                                       "end", "left", "match", "right", "sentence", "marked"])
+

@@ -1,0 +1,330 @@
+"""Matching stage: find lexicon terms in normalised text, exactly and fast.
+
+:class:`TermMatcher` compiles every term of one or more lexicons into a single
+trie-shaped regular expression over lower-cased normalised text (shared
+prefixes are written once, so the regex engine never tries the same letters
+twice). The regex only *finds where* a term starts; a walk over a word-level
+trie then lists every term that matches at that start, and the matching rules
+of ``lexicons/README.md`` pick the winners separately for each axis:
+
+1. the longest match wins; 2. matches never overlap within one axis or
+category; 3. axes are independent.
+
+:func:`reference_matches` implements the same rules the slow, obvious way
+(tokenise, then compare every term at every token). The tests check the fast
+engine against it on random text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from framing.lexicon import SPACE_OR_HYPHEN, Lexicon, LexiconEntry, Term, parse_term
+from framing.text import NormalizedText
+
+__all__ = ["Match", "TermMatcher", "reference_matches"]
+
+_SEPARATOR_PATTERN = r"[\s-]+"
+_SEPARATOR_RE = re.compile(_SEPARATOR_PATTERN + r"\Z")
+_WORD_RE = re.compile(r"\w+")
+_GAP_RE = re.compile(r"\W+")
+_END = "\x00end"
+_WILD = "\x00wild"
+_SEP = "\x00sep"
+
+
+@dataclass(frozen=True, order=True)
+class Match:
+    """One counted occurrence of a term.
+
+    Attributes
+    ----------
+    start, end : int
+        Half-open span in the *normalised* text (see
+        :meth:`framing.text.NormalizedText.original_span` for the displayed text).
+    entry : int
+        Index of the term in :attr:`TermMatcher.entries`.
+    """
+
+    start: int
+    end: int
+    entry: int
+
+
+class TermMatcher:
+    """Compiled matcher for every term of one or more lexicons.
+
+    Parameters
+    ----------
+    lexicons : sequence of Lexicon
+        Lexicon names must be distinct.
+
+    Attributes
+    ----------
+    entries : list of LexiconEntry
+        Every term with its lexicon, axis and pole; :attr:`Match.entry` indexes it.
+    dimensions : list of (str, str)
+        ``(lexicon, axis)`` pairs: each is resolved independently.
+    pattern : re.Pattern
+        The trie-shaped candidate regex.
+
+    Examples
+    --------
+    >>> from framing.lexicon import load_lexicon
+    >>> from framing.text import normalize_text
+    >>> matcher = TermMatcher([load_lexicon("israel_gaza")])
+    >>> text = normalize_text("Hostages were freed.")
+    >>> [matcher.entries[m.entry].pole for m in matcher.match(text)]
+    ['hostage']
+    """
+
+    def __init__(self, lexicons: Sequence[Lexicon]):
+        self.entries: list[LexiconEntry] = [entry for lexicon in lexicons for entry in lexicon.entries()]
+        self.dimensions = sorted({(e.lexicon, e.axis) for e in self.entries},
+                                 key=[(e.lexicon, e.axis) for e in self.entries].index)
+        dimension_index = {dimension: i for i, dimension in enumerate(self.dimensions)}
+        self._dimension_of = [dimension_index[(e.lexicon, e.axis)] for e in self.entries]
+        self._word_trie: dict = {}
+        char_trie: dict = {}
+        self._exclusions: dict[int, list[re.Pattern]] = {}
+        self._case_checks: dict[int, re.Pattern] = {}
+        for index, entry in enumerate(self.entries):
+            term = entry.term
+            words, separators = parse_term(term.text, False)
+            self._add_to_word_trie(words, separators, term.wildcard, index)
+            _add_to_char_trie(char_trie, words, separators, term.wildcard)
+            if term.exclude:
+                self._exclusions[index] = [_term_regex(phrase, case_sensitive=term.case_sensitive)
+                                           for phrase in term.exclude]
+            if term.case_sensitive:
+                self._case_checks[index] = _term_regex(term.text, case_sensitive=True)
+        self._max_exclusion = max((len(p) for t in (e.term for e in self.entries) for p in t.exclude), default=0)
+        body = _render_char_trie(char_trie) if char_trie else r"(?!x)x"
+        self.pattern = re.compile(body)
+
+    def _add_to_word_trie(self, words, separators, wildcard, index) -> None:
+        node = self._word_trie
+        for position, word in enumerate(words):
+            separator = separators[position - 1] if position else ""
+            last = position == len(words) - 1
+            if last and wildcard:
+                node.setdefault(_WILD, []).append((separator, word, index))
+                return
+            node = node.setdefault((separator, word), {})
+        node.setdefault(_END, []).append(index)
+
+    def match(self, text: NormalizedText) -> list[Match]:
+        """All counted matches in one text, ordered by start, then dimension.
+
+        Parameters
+        ----------
+        text : NormalizedText
+
+        Returns
+        -------
+        list of Match
+        """
+        lower = text.lower
+        candidates: list[tuple[int, int, int]] = []
+        search = self.pattern.search
+        position = 0
+        while True:
+            found = search(lower, position)
+            if found is None:
+                break
+            start = found.start()
+            position = start + 1
+            if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+                continue
+            candidates.extend(self._terms_at(text, lower, start))
+        return self._resolve(candidates)
+
+    def _terms_at(self, text: NormalizedText, lower: str, start: int):
+        """Every (start, end, entry) whose term matches at ``start``."""
+        found = []
+        node = self._word_trie
+        word_match = _WORD_RE.match(lower, start)
+        separator = ""
+        while word_match is not None and node:
+            word, end = word_match.group(), word_match.end()
+            for wild_separator, stem, index in node.get(_WILD, ()):
+                if wild_separator == separator and word.startswith(stem):
+                    found.append((start, end, index))
+            node = node.get((separator, word))
+            if node is None:
+                break
+            for index in node.get(_END, ()):
+                found.append((start, end, index))
+            gap = _GAP_RE.match(lower, end)
+            if gap is None:
+                break
+            gap_text = gap.group()
+            separator = SPACE_OR_HYPHEN if _SEPARATOR_RE.match(gap_text) else gap_text
+            word_match = _WORD_RE.match(lower, gap.end())
+        return [candidate for candidate in found if self._accept(text, lower, *candidate)]
+
+    def _accept(self, text: NormalizedText, lower: str, start: int, end: int, index: int) -> bool:
+        check = self._case_checks.get(index)
+        if check is not None and not check.fullmatch(text.text, start, end):
+            return False
+        for exclusion in self._exclusions.get(index, ()):
+            window_start = max(0, start - self._max_exclusion)
+            window_end = min(len(lower), end + self._max_exclusion)
+            haystack = text.text if exclusion.flags & re.IGNORECASE == 0 else lower
+            for occurrence in exclusion.finditer(haystack, window_start, window_end):
+                if occurrence.start() < end and start < occurrence.end():
+                    return False
+        return True
+
+    def _resolve(self, candidates: list[tuple[int, int, int]]) -> list[Match]:
+        by_dimension: dict[int, list] = {}
+        for start, end, index in candidates:
+            term = self.entries[index].term
+            rank = (-(end - start), start, not term.case_sensitive, term.wildcard, index)
+            by_dimension.setdefault(self._dimension_of[index], []).append((rank, start, end, index))
+        chosen = []
+        for dimension in sorted(by_dimension):
+            starts: list[int] = []
+            ends: list[int] = []
+            for _, start, end, index in sorted(by_dimension[dimension]):
+                slot = bisect.bisect_left(starts, start)
+                if slot > 0 and ends[slot - 1] > start:
+                    continue
+                if slot < len(starts) and starts[slot] < end:
+                    continue
+                starts.insert(slot, start)
+                ends.insert(slot, end)
+                chosen.append((start, dimension, end, index))
+        chosen.sort()
+        return [Match(start, end, index) for start, _, end, index in chosen]
+
+
+def _add_to_char_trie(trie: dict, words, separators, wildcard) -> None:
+    node = trie
+    for position, word in enumerate(words):
+        if position:
+            symbol = _SEP if separators[position - 1] == SPACE_OR_HYPHEN else separators[position - 1]
+            node = node.setdefault(symbol, {})
+        for char in word:
+            node = node.setdefault(char, {})
+    node[_WILD if wildcard else _END] = True
+
+
+def _render_char_trie(node: dict) -> str:
+    """Render a character trie as a regex; longer alternatives come first."""
+    alternatives = []
+    single_chars = []
+    for symbol in sorted(key for key in node if key not in (_END, _WILD)):
+        child = node[symbol]
+        if symbol == _SEP:
+            alternatives.append(_SEPARATOR_PATTERN + _render_char_trie(child))
+        elif set(child) == {_END}:
+            single_chars.append(symbol)
+        else:
+            alternatives.append(re.escape(symbol) + _render_char_trie(child))
+    if single_chars:
+        chars = "".join(re.escape(c) for c in single_chars)
+        alternatives.append((f"[{chars}]" if len(single_chars) > 1 else chars) + r"(?!\w)")
+    if _WILD in node:
+        alternatives.append(r"\w*")
+    if _END in node:
+        alternatives.append(r"(?!\w)")
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _term_regex(term: str, *, case_sensitive: bool) -> re.Pattern:
+    """A regex for one term on normalised text, with word boundaries."""
+    words, separators = parse_term(term, case_sensitive)
+    parts = []
+    for position, word in enumerate(words):
+        if position:
+            separator = separators[position - 1]
+            parts.append(_SEPARATOR_PATTERN if separator == SPACE_OR_HYPHEN else re.escape(separator))
+        parts.append(re.escape(word))
+    wildcard = term.strip().endswith("*")
+    body = r"(?<!\w)" + "".join(parts) + (r"\w*" if wildcard else r"(?!\w)")
+    return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=16)
+def matcher_for(lexicons: tuple[Lexicon, ...]) -> TermMatcher:
+    """A cached :class:`TermMatcher` for a tuple of lexicons."""
+    return TermMatcher(lexicons)
+
+
+def reference_matches(text: NormalizedText, lexicons: Sequence[Lexicon]) -> list[tuple[int, int, str, str, str, str]]:
+    """The matching rules, implemented plainly: for testing the fast engine.
+
+    Tokenise the text into words and the gaps between them; try every term at
+    every word; keep, for each axis, the longest matches that do not overlap.
+
+    Returns
+    -------
+    list of (start, end, lexicon, axis, pole, term)
+        Sorted by start, then lexicon and axis.
+    """
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text.text)]
+    lower = text.lower
+    found = []
+    for lexicon in lexicons:
+        for entry in lexicon.entries():
+            term = entry.term
+            term_words, separators = parse_term(term.text, term.case_sensitive)
+            source = text.text if term.case_sensitive else lower
+            for first in range(len(words) - len(term_words) + 1):
+                if _reference_term_at(source, words, first, term_words, separators, term.wildcard) \
+                        and not _reference_excluded(text, words, first, len(term_words), term):
+                    start, end = words[first][0], words[first + len(term_words) - 1][1]
+                    found.append((entry, start, end))
+    result = []
+    dimensions = {}
+    for entry, start, end in found:
+        dimensions.setdefault((entry.lexicon, entry.axis), []).append((entry, start, end))
+    for (lexicon_name, axis), items in dimensions.items():
+        items.sort(key=lambda item: (-(item[2] - item[1]), item[1], not item[0].term.case_sensitive,
+                                     item[0].term.wildcard))
+        taken: list[tuple[int, int]] = []
+        for entry, start, end in items:
+            if all(end <= s or start >= e for s, e in taken):
+                taken.append((start, end))
+                result.append((start, end, lexicon_name, axis, entry.pole, entry.term.text))
+    return sorted(result)
+
+
+def _reference_term_at(source: str, words, first: int, term_words, separators, wildcard: bool) -> bool:
+    for offset, term_word in enumerate(term_words):
+        start, end = words[first + offset]
+        word = source[start:end]
+        is_last = offset == len(term_words) - 1
+        if is_last and wildcard:
+            if not word.startswith(term_word):
+                return False
+        elif word != term_word:
+            return False
+        if offset:
+            gap = source[words[first + offset - 1][1]:start]
+            wanted = separators[offset - 1]
+            if wanted == SPACE_OR_HYPHEN:
+                if not gap or any(not (c.isspace() or c == "-") for c in gap):
+                    return False
+            elif gap != wanted:
+                return False
+    return True
+
+
+def _reference_excluded(text: NormalizedText, words, first: int, length: int, term: Term) -> bool:
+    for phrase in term.exclude:
+        phrase_words, separators = parse_term(phrase, term.case_sensitive)
+        source = text.text if term.case_sensitive else text.lower
+        wildcard = phrase.strip().endswith("*")
+        for start in range(max(0, first - len(phrase_words) + 1), first + length):
+            if start + len(phrase_words) <= len(words) and _reference_term_at(
+                    source, words, start, phrase_words, separators, wildcard):
+                return True
+    return False

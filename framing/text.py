@@ -1,0 +1,292 @@
+"""Text stage: normalisation with exact offset maps, word tokens and sentences.
+
+Every later stage matches on *normalised* text (straight quotes, ASCII dashes and
+spaces, Unicode NFKC) but reports character offsets into the *displayed* text,
+the article text as loaded. :class:`NormalizedText` carries the map between the
+two, so a keyword-in-context line always points at the right characters.
+
+Only data-free NLTK tools are used: :class:`nltk.tokenize.RegexpTokenizer` for
+words and :class:`nltk.tokenize.punkt.PunktSentenceTokenizer` with our own
+abbreviation list for sentences. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+__all__ = [
+    "ABBREVIATIONS",
+    "NormalizedText",
+    "TOKEN_PATTERN",
+    "count_tokens",
+    "normalize_text",
+    "split_sentences",
+    "tokenize",
+]
+
+# Characters replaced one-for-one, so offsets do not move.
+_ONE_TO_ONE = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    **dict.fromkeys("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                    "\u200a\u202f\u205f\u3000\t\x0b\x0c", " "),
+    "\r": "\n",
+}
+# Characters dropped: zero-width marks, the byte-order mark and the soft hyphen.
+_DROPPED = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
+# Marks that combine with the character before them; NFKC composes such runs.
+_COMBINING_RUN = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a]+"
+)
+
+#: Regular expression of one word token: letters or digits, with inner hyphens
+#: and apostrophes kept ("Hamas-run", "Israel's" are one token each).
+TOKEN_PATTERN = r"[^\W_]+(?:['-][^\W_]+)*"
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_WORD_TOKENIZER = RegexpTokenizer(TOKEN_PATTERN)
+
+#: Abbreviations after which a period does not end a sentence (lower case,
+#: without the final period, inner periods kept), as Punkt expects them.
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof rev fr sr jr st mt ft gen lt col maj capt cpt sgt cpl pvt adm
+    cmdr gov pres sen rep reps amb sec supt insp det hon messrs mme mlle
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    mon tue tues wed thu thur thurs fri sat sun
+    inc ltd co corp bros dept univ assn est approx vs no nos vol fig op cf ca
+    u.s u.k u.n e.u u.a.e u.s.a d.c a.m p.m i.e e.g al etc
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus the map back to the displayed text.
+
+    Parameters
+    ----------
+    text : str
+        The normalised text, used for matching and tokens.
+    original : str
+        The displayed text it came from.
+    segments : tuple of (int, int, int, int), default=()
+        ``(normalised_start, original_start, normalised_length,
+        original_length)`` for every stretch whose length changed. Empty when
+        normalisation kept every character in place, the common case.
+    """
+
+    text: str
+    original: str
+    segments: tuple = ()
+
+    @functools.cached_property
+    def lower(self) -> str:
+        """The normalised text in lower case, character for character."""
+        # U+0130 is the only character whose lower case is two characters long.
+        return self.text.replace("\u0130", "I").lower()
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the displayed text.
+
+        Parameters
+        ----------
+        start, end : int
+            Half-open span in :attr:`text`.
+
+        Returns
+        -------
+        (int, int)
+            Half-open span in :attr:`original` that covers the same characters.
+        """
+        if not self.segments:
+            return start, end
+        return self._to_original(start, is_end=False), self._to_original(end, is_end=True)
+
+    @functools.cached_property
+    def _segment_starts(self) -> list[int]:
+        return [segment[0] for segment in self.segments]
+
+    def _to_original(self, position: int, *, is_end: bool) -> int:
+        # A start belongs to the character at ``position``; an end to the one
+        # before it. Find the last changed stretch at or before that character.
+        if is_end:
+            index = bisect.bisect_left(self._segment_starts, position) - 1
+        else:
+            index = bisect.bisect_right(self._segment_starts, position) - 1
+        if index < 0:
+            return position
+        norm_start, orig_start, norm_length, orig_length = self.segments[index]
+        norm_end = norm_start + norm_length
+        if position < norm_end or (is_end and position == norm_end and norm_length):
+            # Inside a stretch that changed length: cover all of it.
+            return orig_start + orig_length if is_end else orig_start
+        return orig_start + orig_length + (position - norm_end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_char(char: str) -> str:
+    if char in _DROPPED:
+        return ""
+    if char in _ONE_TO_ONE:
+        return _ONE_TO_ONE[char]
+    composed = unicodedata.normalize("NFKC", char)
+    # NFKC may itself produce characters we map (e.g. a fullwidth dash).
+    return "".join(_ONE_TO_ONE.get(c, c) for c in composed)
+
+
+def normalize_text(text: str) -> NormalizedText:
+    """Normalise typography and Unicode while keeping an exact offset map.
+
+    Curly quotes become straight quotes, every dash becomes ``-``, unusual
+    spaces and tabs become a plain space, ``\\r`` becomes ``\\n``, zero-width
+    characters and soft hyphens are dropped, and the text is put in Unicode
+    NFKC form (so "ﬁ" becomes "fi" and "…" becomes "...").
+
+    Parameters
+    ----------
+    text : str
+        Displayed text.
+
+    Returns
+    -------
+    NormalizedText
+        The normalised text and the map back to ``text``.
+
+    Examples
+    --------
+    >>> normalized = normalize_text("Israel\u2019s \u201cflexibility\u201d\u2026 ok")
+    >>> normalized.text
+    'Israel\\'s "flexibility"... ok'
+    >>> normalized.original_span(26, 28)  # "ok", after the one-character ellipsis
+    (24, 26)
+    """
+    if text.isascii() and "\r" not in text and "\t" not in text and "\x0b" not in text and "\x0c" not in text:
+        return NormalizedText(text, text)
+    changed = {}
+    for char in set(text):
+        normalized = _normalize_char(char)
+        if normalized != char:
+            changed[char] = normalized
+    has_combining = _COMBINING_RUN.search(text) is not None
+    if not has_combining and all(len(value) == 1 for value in changed.values()):
+        return NormalizedText(text.translate(str.maketrans(changed)) if changed else text, text)
+    return _normalize_with_segments(text, changed)
+
+
+def _normalize_with_segments(text: str, changed: dict[str, str]) -> NormalizedText:
+    """Slow path: some characters change length, so record each such stretch."""
+    resizing = {char for char, value in changed.items() if len(value) != 1}
+    same_size = str.maketrans({c: v for c, v in changed.items() if len(v) == 1})
+    pieces: list[str] = []
+    segments: list[tuple[int, int, int, int]] = []
+    norm_position = 0
+    cursor = 0
+
+    def emit_plain(until: int) -> None:
+        nonlocal norm_position, cursor
+        if until > cursor:
+            pieces.append(text[cursor:until].translate(same_size))
+            norm_position += until - cursor
+            cursor = until
+
+    def emit_changed(start: int, end: int, replacement: str) -> None:
+        nonlocal norm_position, cursor
+        pieces.append(replacement)
+        if len(replacement) != end - start:
+            segments.append((norm_position, start, len(replacement), end - start))
+        norm_position += len(replacement)
+        cursor = end
+
+    parts = [f"[{re.escape(''.join(sorted(resizing)))}]"] if resizing else []
+    parts.append(r"[^\W\d_]?" + _COMBINING_RUN.pattern)
+    special = re.compile("|".join(parts))
+    for match in special.finditer(text):
+        emit_plain(match.start())
+        chunk = match.group()
+        if len(chunk) == 1 and chunk in resizing:
+            replacement = changed[chunk]
+        else:
+            replacement = "".join(_normalize_char(c) for c in unicodedata.normalize("NFKC", chunk))
+        emit_changed(match.start(), match.end(), replacement)
+    emit_plain(len(text))
+    return NormalizedText("".join(pieces), text, tuple(segments))
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into lower-case word tokens (data-free NLTK tokenizer).
+
+    Parameters
+    ----------
+    text : str
+        Any text; it is normalised first.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> tokenize("Hamas-run ministry: 1,200 killed")
+    ['hamas-run', 'ministry', '1', '200', 'killed']
+    """
+    return _WORD_TOKENIZER.tokenize(normalize_text(text).lower)
+
+
+def count_tokens(text: str) -> int:
+    """Count word tokens, the denominator of every rate per 1,000 tokens.
+
+    Parameters
+    ----------
+    text : str
+        Normalised or displayed text.
+
+    Returns
+    -------
+    int
+    """
+    return len(_TOKEN_RE.findall(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _sentence_tokenizer() -> PunktSentenceTokenizer:
+    parameters = PunktParameters()
+    parameters.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(parameters)
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split normalised text into sentence spans.
+
+    Lines are split first (a headline or a paragraph never runs into the next),
+    then Punkt splits each line, with :data:`ABBREVIATIONS` so that "Mr.",
+    "U.S." and "Jan." do not end a sentence. A closing quote after the final
+    period stays with its sentence.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text (straight quotes), for example ``NormalizedText.text``.
+
+    Returns
+    -------
+    list of (int, int)
+        Half-open character spans, in order, without surrounding spaces.
+    """
+    tokenizer = _sentence_tokenizer()
+    spans = []
+    for line in _LINE_RE.finditer(text):
+        offset = line.start()
+        for start, end in tokenizer.span_tokenize(line.group()):
+            spans.append((offset + start, offset + end))
+    return spans
