@@ -1,0 +1,88 @@
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.text import count_tokens, normalize_text, split_sentences, tokenize
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Israel\u2019s", "Israel's"),
+    ("\u201cflexibility\u201d", '"flexibility"'),
+    ("Hamas\u2013run", "Hamas-run"),
+    ("war\u2014and", "war-and"),
+    ("1\u00a0200", "1 200"),
+    ("a\tb", "a b"),
+    ("line\r\nnext", "line\n\nnext"),
+    ("\ufb01ne", "fine"),
+    ("wait\u2026", "wait..."),
+    ("hos\u200btage", "hostage"),
+    ("cafe\u0301", "caf\u00e9"),
+    ("plain ascii", "plain ascii"),
+])
+def test_normalize_text_typography(raw, expected):
+    assert normalize_text(raw).text == expected
+
+
+def test_original_span_points_at_displayed_characters():
+    normalized = normalize_text("\u201cThe \ufb01ghters\u2026\u201d said Israel\u2019s army")
+    match = re.search(r"fighters", normalized.text)
+    start, end = normalized.original_span(*match.span())
+    assert normalized.original[start:end] == "\ufb01ghters"
+    match = re.search(r"israel's", normalized.lower)
+    start, end = normalized.original_span(*match.span())
+    assert normalized.original[start:end] == "Israel\u2019s"
+
+
+def test_lower_keeps_length_even_for_dotted_capital_i():
+    normalized = normalize_text("\u0130stanbul talks")
+    assert len(normalized.lower) == len(normalized.text)
+    assert normalized.lower.startswith("istanbul")
+
+
+# Printable text with the characters that normalisation changes, in any order.
+_TRICKY_CHARACTERS = list("ab Z9-'\".\n") + ["\u2019", "\u201c", "\u2014", "\u00a0", "\u2026", "\ufb01",
+                                              "\u200b", "\u0301", "\u00ad", "\r", "\u0130", "\u00bd"]
+_tricky = st.text(alphabet=st.sampled_from(_TRICKY_CHARACTERS), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tricky)
+def test_offsets_are_preserved_for_every_word(raw):
+    """Each word of the normalised text maps back to a span whose normalisation contains it."""
+    normalized = normalize_text(raw)
+    for match in re.finditer(r"\w+", normalized.text):
+        start, end = normalized.original_span(*match.span())
+        assert 0 <= start <= end <= len(raw)
+        assert match.group() in normalize_text(raw[start:end]).text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tricky)
+def test_offset_map_is_monotonic_and_complete(raw):
+    normalized = normalize_text(raw)
+    starts = [normalized.original_span(i, i + 1)[0] for i in range(len(normalized.text))]
+    assert starts == sorted(starts)
+    whole = normalized.original_span(0, len(normalized.text))
+    assert whole[1] <= len(raw)
+    assert normalize_text(raw[whole[0]:whole[1]]).text == normalized.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+    ("The U.S. and the U.N. agreed on Jan. 5. Talks resume.", ["The U.S. and the U.N. agreed on Jan. 5.",
+                                                                 "Talks resume."]),
+    ('He said "we will win." Then he left.', ['He said "we will win."', "Then he left."]),
+    ("Headline without a period\nFirst sentence. Second one!", ["Headline without a period", "First sentence.",
+                                                                 "Second one!"]),
+    ("Is it over? Nobody knows.", ["Is it over?", "Nobody knows."]),
+    ("", []),
+])
+def test_split_sentences(text, expected):
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def test_tokens_keep_inner_hyphens_and_apostrophes():
+    assert tokenize("Hamas\u2013run ministry: Israel\u2019s 1,200") == ["hamas-run", "ministry", "israel's", "1", "200"]
+    assert count_tokens("Hamas-run ministry, Israel's army.") == 4
