@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/framing counts seeds/ --by outlet --out figures/
+	$(BIN)/framing report seeds/ --out figures/
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""Command line: ``framing counts | kwic | lexicon | corpus``.
+"""Command line: ``framing report | counts | kwic | lexicon | corpus``.
 
 User errors (a missing path, an unknown lexicon, a bad option) exit with code 2
 and one sentence on stderr. ``--debug`` shows the traceback of any error.
@@ -7,9 +7,7 @@ and one sentence on stderr. ``--debug`` shows the traceback of any error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +17,7 @@ from framing.corpus import Corpus, load_corpus
 from framing.counting import count_terms, find_matches, kwic, summarize_poles
 from framing.exceptions import FramingError
 from framing.lexicon import available_lexicons, load_lexicon, load_lexicons, read_liwc, validate_lexicon_file, write_liwc
+from framing.report import FIGURE_FORMATS, write_report, write_table, write_text
 
 __all__ = ["main"]
 
@@ -32,24 +31,6 @@ class UsageError(FramingError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so no half-written file remains."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with ``\\n`` line ends, byte-identical across runs."""
-    _write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def _load(path: str) -> Corpus:
@@ -85,6 +66,18 @@ def _command_counts(args) -> int:
     shown = poles[poles["kind"] == "axis"][[group, "n_articles", "axis", "pole", "count", "axis_total", "share"]]
     shown = shown.assign(share=shown["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"))
     _print_table(shown)
+    return 0
+
+
+def _command_report(args) -> int:
+    corpus = _load(args.corpus)
+    result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by,
+                          exclude_duplicates=args.exclude_duplicates, min_articles=args.min_articles,
+                          random_state=args.random_state, formats=args.formats)
+    print(f"wrote {len(result.tables)} tables, {len(result.figures)} figure files and index.html to {args.out}",
+          file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 
@@ -132,7 +125,7 @@ def _command_lexicon(args) -> int:
         for line in skipped:
             print(f"skipped: {line}", file=sys.stderr)
         if args.out:
-            _write_text(Path(args.out), lexicon.to_yaml())
+            write_text(Path(args.out), lexicon.to_yaml())
             print(f"wrote {args.out}", file=sys.stderr)
         else:
             print(lexicon.to_yaml(), end="")
@@ -142,7 +135,7 @@ def _command_lexicon(args) -> int:
         for line in dropped:
             print(f"dropped: {line}", file=sys.stderr)
         if args.out:
-            _write_text(Path(args.out), text)
+            write_text(Path(args.out), text)
         else:
             print(text, end="")
         return 0
@@ -182,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="framing", formatter_class=formatter,
                      description="Measure, trace and show how news outlets frame the same events.",
-                     epilog="examples:\n  framing counts seeds/ --by outlet --out figures/\n"
+                     epilog="examples:\n  framing report seeds/ --out figures/\n"
+                            "  framing counts seeds/ --by outlet --out figures/\n"
                             "  framing kwic 'hostage*' seeds/\n  framing lexicon validate my_topic.yaml\n"
                             "  framing corpus info seeds/")
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
@@ -200,6 +194,24 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default: article)")
     counts.add_argument("--out", metavar="DIR", help="write CSV tables under DIR/tables/")
     counts.set_defaults(handler=_command_counts)
+
+    report = commands.add_parser("report", help="the main job: tables, figures and an HTML page",
+                                 formatter_class=formatter,
+                                 description="Compare outlets: profiles with intervals, distinctive terms, "
+                                             "framing clusters, copied text, figures and index.html.",
+                                 epilog="example:\n  framing report seeds/ --out figures/\n"
+                                        "  framing report stories.jsonl --out out/ --by event --formats png")
+    report.add_argument("corpus", help="folder of .txt files (with manifest.csv), or a .jsonl/.csv file")
+    report.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    _lexicon_option(report)
+    report.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
+    report.add_argument("--exclude-duplicates", action="store_true",
+                        help="leave copies of earlier articles out of profiles and distinctive terms")
+    report.add_argument("--min-articles", type=int, default=5, help="flag groups with fewer articles (default: 5)")
+    report.add_argument("--random-state", type=int, default=0, help="seed for bootstrap and clustering")
+    report.add_argument("--formats", default=",".join(FIGURE_FORMATS),
+                        help=f"figure formats, comma-separated (default: {','.join(FIGURE_FORMATS)})")
+    report.set_defaults(handler=_command_report)
 
     kwic_parser = commands.add_parser("kwic", help="show the sentences behind a term", formatter_class=formatter,
                                       description="Keyword in context for a term, pole or axis.",
