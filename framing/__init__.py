@@ -1,5 +1,8 @@
 """framing: measure, trace and show how news outlets frame the same events."""
 
+from framing._version import __version__
+from framing.clusters import ClusterResult
+from framing.clusters import cluster_articles
 from framing.corpus import Article
 from framing.corpus import Corpus
 from framing.corpus import load_corpus
@@ -7,29 +10,62 @@ from framing.counting import count_terms
 from framing.counting import find_matches
 from framing.counting import kwic
 from framing.counting import summarize_poles
+from framing.distinctive import distinctive_terms
+from framing.distinctive import log_odds_dirichlet
+from framing.duplicates import copy_weights
+from framing.duplicates import find_duplicates
 from framing.exceptions import CorpusError
 from framing.exceptions import FramingError
 from framing.exceptions import LexiconError
+from framing.features import LexiconVectorizer
+from framing.features import make_tfidf_vectorizer
 from framing.lexicon import Lexicon
 from framing.lexicon import available_lexicons
 from framing.lexicon import load_lexicon
 from framing.matching import TermMatcher
+from framing.plots import plot_axis_shares
+from framing.plots import plot_distinctive_terms
+from framing.plots import plot_framing_map
+from framing.plots import plot_similarity
+from framing.plots import plot_term_heatmap
+from framing.plots import plot_timeline
+from framing.profiles import Profiles
+from framing.profiles import outlet_similarity
+from framing.profiles import profile_outlets
+from framing.report import write_report
 
 __all__ = [
+    "__version__",
     "Article",
+    "ClusterResult",
     "Corpus",
     "CorpusError",
     "FramingError",
     "Lexicon",
     "LexiconError",
+    "LexiconVectorizer",
+    "Profiles",
     "TermMatcher",
     "available_lexicons",
+    "cluster_articles",
+    "copy_weights",
     "count_terms",
+    "distinctive_terms",
+    "find_duplicates",
     "find_matches",
     "kwic",
     "load_corpus",
     "load_lexicon",
+    "log_odds_dirichlet",
+    "make_tfidf_vectorizer",
+    "outlet_similarity",
+    "plot_axis_shares",
+    "plot_distinctive_terms",
+    "plot_framing_map",
+    "plot_similarity",
+    "plot_term_heatmap",
+    "plot_timeline",
+    "profile_outlets",
     "summarize_poles",
+    "write_report",
 ]
-
-__version__ = "0.1.0"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing import __version__
+from framing._version import __version__
 from framing.corpus import Corpus, load_corpus
 from framing.counting import count_terms, find_matches, kwic, summarize_poles
 from framing.exceptions import FramingError

@@ -30,8 +30,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from framing import __version__  # noqa: E402
+from framing._version import __version__  # noqa: E402
 from framing.clusters import cluster_articles  # noqa: E402
+from framing.corpus import Corpus  # noqa: E402
 from framing.counting import _as_corpus, count_terms  # noqa: E402
 from framing.distinctive import distinctive_terms  # noqa: E402
 from framing.duplicates import copy_weights, find_duplicates  # noqa: E402
@@ -138,10 +139,18 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     Returns
     -------
     ReportResult
+
+    Notes
+    -----
+    Articles are processed in id order, so the same articles with the same
+    options give byte-identical tables whatever order they were loaded in.
     """
     corpus = _as_corpus(corpus)
     if len(corpus) == 0:
         raise FramingError("the corpus has no articles; nothing to report (see the load report)")
+    # Work in id order, so that no table depends on the order the inputs came in.
+    corpus = Corpus(sorted(corpus, key=lambda article: article.id), load_report=corpus.load_report,
+                    source=corpus.source)
     formats = _parse_formats(formats)
     lexicons = tuple(load_lexicons(lexicon))
     out = Path(out)

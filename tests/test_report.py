@@ -1,0 +1,97 @@
+import re
+import socket
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from framing import Article, Corpus
+from framing.cli import main
+from framing.report import write_report
+
+TABLES = ["articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report"]
+FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline"]
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory):
+    from framing import load_corpus
+    from tests.conftest import SEEDS
+
+    out = tmp_path_factory.mktemp("report")
+    result = write_report(load_corpus(SEEDS), out)
+    return out, result
+
+
+def test_report_writes_every_table_figure_and_page(seed_report):
+    out, result = seed_report
+    for name in TABLES:
+        assert (out / "tables" / f"{name}.csv").is_file()
+    for name in FIGURES:
+        for extension in ("png", "svg", "pdf"):
+            assert (out / "figures" / f"{name}.{extension}").stat().st_size > 1000
+    assert (out / "index.html").is_file()
+    assert not list(out.rglob("*.tmp"))
+    dpi = Image.open(out / "figures" / "axis_shares.png").info["dpi"]
+    assert dpi == pytest.approx((300, 300), abs=0.1)
+
+
+def test_articles_table_has_clusters_map_and_features(seed_report):
+    out, _ = seed_report
+    articles = pd.read_csv(out / "tables" / "articles.csv")
+    assert list(articles.columns[:8]) == ["article_id", "outlet", "date", "title", "n_tokens", "cluster", "x", "y"]
+    assert len(articles) == 5
+    assert "share:captivity:hostage" in articles.columns and "rate:humanitarian" in articles.columns
+    mangalorean = articles[articles["outlet"] == "Mangalorean"].iloc[0]
+    assert mangalorean["share:captivity:hostage"] == 1.0  # 2 of its 2 captivity words
+    outlets = pd.read_csv(out / "tables" / "outlets.csv")
+    row = outlets[(outlets["outlet"] == "Al Mayadeen English") & (outlets["pole"] == "captive")].iloc[0]
+    assert (row["count"], row["denominator"]) == (3, 6)
+    terms = pd.read_csv(out / "tables" / "terms.csv")
+    assert terms["count"].sum() == pd.read_csv("tests/data/seed_hand_counts.csv")["count"].sum()
+
+
+def test_page_is_self_contained(seed_report):
+    out, _ = seed_report
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=['"]?https?:""", page)
+    assert page.count("data:image/png;base64,") == len(FIGURES)
+    assert "default-src 'none'" in page
+
+
+def test_tables_are_byte_identical_across_runs_and_input_order(seed_report, seed_corpus, tmp_path):
+    out, _ = seed_report
+    write_report(Corpus(list(seed_corpus)[::-1]), tmp_path, formats="png")
+    for name in TABLES:
+        if name == "load_report":
+            continue  # lists inputs in the order given
+        assert (tmp_path / "tables" / f"{name}.csv").read_bytes() == (out / "tables" / f"{name}.csv").read_bytes(), name
+
+
+def test_article_text_is_escaped_in_the_page(tmp_path):
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    corpus = Corpus([Article(f"a{i}", f"Hostages {payload} were freed by militants. " * 3, outlet=f"{payload} {i % 2}",
+                             title=payload) for i in range(4)])
+    write_report(corpus, tmp_path, formats="png")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;" in page
+
+
+def test_report_command_runs_with_the_network_blocked(seeds_dir, tmp_path, monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the main job tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path), "--formats", "png", "--exclude-duplicates"]) == 0
+    assert (tmp_path / "index.html").is_file()
+    assert "wrote 6 tables" in capsys.readouterr().err
+
+
+def test_report_option_errors(seeds_dir, tmp_path, capsys):
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path), "--formats", "gif"]) == 2
+    assert "formats=gif is not valid; use a comma-separated subset of png,svg,pdf" in capsys.readouterr().err
+    assert main(["report", str(seeds_dir)]) == 2
+    assert "the following arguments are required: --out" in capsys.readouterr().err
