@@ -22,7 +22,7 @@ from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
-from framing.counting import _as_corpus
+from framing.corpus import as_corpus
 from framing.exceptions import FramingError
 from framing.features import LexiconVectorizer, make_tfidf_vectorizer
 from framing.text import normalize_text
@@ -196,7 +196,7 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
     FramingError
         With fewer than 3 articles, a bad option, or no varying feature.
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if features not in FEATURE_SETS:
         raise FramingError(f"features={features!r} is not valid; use one of {', '.join(FEATURE_SETS)}")
     if method not in METHODS:

@@ -28,7 +28,7 @@ import pandas as pd
 from framing.exceptions import CorpusError
 from framing.text import count_tokens, normalize_text
 
-__all__ = ["Article", "Corpus", "LOAD_REPORT_COLUMNS", "load_corpus", "parse_date"]
+__all__ = ["Article", "Corpus", "LOAD_REPORT_COLUMNS", "as_corpus", "load_corpus", "parse_date"]
 
 #: Columns of :attr:`Corpus.load_report`, one row per input file or record.
 LOAD_REPORT_COLUMNS = ["source", "record", "article_id", "status", "reason", "encoding", "warnings"]
@@ -49,6 +49,7 @@ FIELD_ALIASES = {
 }
 MANIFEST_FILE_COLUMNS = ("file", "filename", "path", "id")
 
+_NOT_GROUPS = ("id", "n_chars", "n_tokens")
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
 _TITLE_END = tuple(".!?;:,\"')]\u2019\u201d\u2026")
 _MAX_TITLE_WORDS = 25
@@ -183,6 +184,36 @@ class Corpus(Sequence):
         """Return a corpus of the articles for which ``predicate(article)`` is true."""
         return Corpus([a for a in self._articles if predicate(a)], source=self.source)
 
+    def group_labels(self, by: str) -> pd.Series:
+        """The group of each article for a grouping column, as strings.
+
+        Parameters
+        ----------
+        by : str
+            A column of :meth:`to_frame` other than ``id``, ``n_chars`` and
+            ``n_tokens``: ``outlet``, ``event``, ``date`` (as ``YYYY-MM-DD``) or
+            a meta column. Missing values become ``"(none)"``.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by article id, in corpus order.
+
+        Raises
+        ------
+        CorpusError
+            If ``by`` is not such a column.
+        """
+        frame = self.to_frame()
+        allowed = [c for c in frame.columns if c not in _NOT_GROUPS]
+        if not isinstance(by, str) or by not in allowed:
+            raise CorpusError(f"by={by!r} is not a column of the corpus; use one of: article, {', '.join(allowed)}")
+        column = frame[by]
+        if by == "date":
+            column = column.dt.strftime("%Y-%m-%d")
+        labels = column.astype("object").where(column.notna(), "(none)").astype(str)
+        return pd.Series(labels.to_numpy(), index=frame["id"], name=by)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per article: metadata, sizes and meta columns.
 
@@ -208,6 +239,24 @@ class Corpus(Sequence):
         frame = pd.DataFrame(rows, columns=columns)
         frame["date"] = pd.to_datetime(frame["date"])
         return frame
+
+
+def as_corpus(corpus) -> Corpus:
+    """Accept a Corpus, an Article or an iterable of Articles; return a Corpus.
+
+    Raises
+    ------
+    CorpusError
+        For a string or anything else that is not articles.
+    """
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, Article):
+        return Corpus([corpus])
+    if isinstance(corpus, str) or not isinstance(corpus, Iterable):
+        raise CorpusError(f"corpus must be a Corpus (see load_corpus) or a list of Article, got "
+                          f"{type(corpus).__name__}; wrap a text as Article('id', text)")
+    return Corpus(list(corpus))
 
 
 def parse_date(value) -> dt.date | None:

@@ -17,7 +17,7 @@ import bisect
 import numpy as np
 import pandas as pd
 
-from framing.corpus import Article, Corpus
+from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
@@ -28,17 +28,6 @@ __all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
 MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start", "end", "match",
                  "sentence_start", "sentence_end", "sentence"]
 TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
-
-
-def _as_corpus(corpus) -> Corpus:
-    if isinstance(corpus, Corpus):
-        return corpus
-    if isinstance(corpus, Article):
-        return Corpus([corpus])
-    if isinstance(corpus, str):
-        raise FramingError("corpus must be a Corpus (see load_corpus) or a list of Article, got a string; "
-                           "wrap a text as Article('id', text)")
-    return Corpus(list(corpus))
 
 
 def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
@@ -70,7 +59,7 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
     count_terms : the same matches, counted.
     kwic : matches as keyword-in-context lines.
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     rows = []
     for article, normalized, matches, matcher in _iter_article_matches(corpus, lexicons):
@@ -96,16 +85,11 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
 
 
 def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
-    articles = corpus.to_frame()
+    """The group column's name and the article table with that column as strings."""
+    articles = corpus.to_frame().rename(columns={"id": "article_id"})
     if by == "article":
-        return "article_id", articles.rename(columns={"id": "article_id"})
-    if by not in articles.columns or by in ("id", "n_tokens", "n_chars"):
-        options = ["article"] + [c for c in articles.columns if c not in ("id", "n_tokens", "n_chars")]
-        raise FramingError(f"by={by!r} is not a column of the corpus; use one of: {', '.join(options)}")
-    articles = articles.rename(columns={"id": "article_id"})
-    if by == "date":
-        articles["date"] = articles["date"].dt.strftime("%Y-%m-%d")
-    articles[by] = articles[by].astype("object").where(articles[by].notna(), "(none)").astype(str)
+        return "article_id", articles
+    articles[by] = corpus.group_labels(by).to_numpy()
     return by, articles
 
 
@@ -155,7 +139,7 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.Dat
     >>> table[["pole", "term", "count"]].values.tolist()
     [['hostage', 'hostage*', 1], ['captive', 'captive*', 1]]
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     group, articles = _group_column(corpus, by)
     counts = _article_term_counts(corpus, lexicons)
@@ -200,7 +184,7 @@ def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet",
         axis_total``, the pole's part of all matches on its axis in that group;
         it is empty (NaN) when ``axis_total`` is 0 and for categories.
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     if counts is None:
         counts = count_terms(corpus, lexicons, by=by)
@@ -260,7 +244,7 @@ def kwic(corpus, query: str, *, lexicon=None, width: int = 60) -> pd.DataFrame:
         raise FramingError(f"width must be a non-negative integer, got {width!r}")
     if not isinstance(query, str) or not query.strip():
         raise FramingError(f"query must be a non-empty term, pole or axis name, got {query!r}")
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     query = query.strip()
     matches = None
     if lexicon is not None:

@@ -10,8 +10,9 @@ outlets counts once.
 
 Why containment at 0.2 on 5-word shingles
 -----------------------------------------
-Measured on the seeds, on a written test fixture and on a few public articles
-(ratios of shared 5-word shingles to the shingles of the shorter article):
+Containment (shared 5-word shingles over the shingles of the shorter
+article) measured on the seeds, on the test fixture ``tests/data/duplicates``
+and on a few public news pages (not shipped):
 
 - verbatim wire copy (the same Reuters story on two sites): 0.75;
 - a lightly reworded copy (synonyms every eight words or so, clauses
@@ -22,31 +23,34 @@ Measured on the seeds, on a written test fixture and on a few public articles
 
 Jaccard (shared over all shingles) of the reworded copy is only 0.17 and
 drops further when one article is much longer, so it is reported but not used
-to flag. Heavily "spun" copy that changes every third or fourth word (seed 002
-is one) keeps almost no 5-word shingles and is not found by any shingle
-method; compare such articles sentence by sentence instead.
+to flag. Heavily "spun" copy that changes every third or fourth word keeps
+almost no 5-word shingles and is not found by any shingle method: seed 002 and
+a public page that reword the same Reuters paragraphs independently share
+0.036 of their shingles, no more than independent reports. Compare such
+articles sentence by sentence instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from framing.corpus import Article, Corpus
+from framing.corpus import Article, Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
 
-__all__ = ["DUPLICATE_COLUMNS", "copy_weights", "find_duplicates", "find_shared_passages"]
+__all__ = ["DUPLICATE_COLUMNS", "EXACT_MAX_ARTICLES", "PASSAGE_COLUMNS", "copy_weights", "find_duplicates",
+           "find_shared_passages"]
 
 #: Columns of :func:`find_duplicates`.
 DUPLICATE_COLUMNS = ["article_id_a", "article_id_b", "outlet_a", "outlet_b", "jaccard", "containment",
                      "n_shared_shingles", "shared_passages"]
+#: Columns of :func:`find_shared_passages`.
 PASSAGE_COLUMNS = ["start", "end", "n_words", "text", "start_b", "end_b"]
 
 _METHODS = ("auto", "exact", "minhash")
@@ -57,15 +61,6 @@ _ROWS_PER_BAND = 2
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _MULTIPLIER = np.uint64(0x100000001B3)
 _MASK32 = np.uint64(0xFFFFFFFF)
-
-
-def _as_corpus(corpus) -> Corpus:
-    if isinstance(corpus, Corpus):
-        return corpus
-    if isinstance(corpus, (str, Article)) or not isinstance(corpus, Iterable):
-        raise FramingError(f"corpus must be a Corpus (see load_corpus) or a list of Article, got "
-                           f"{type(corpus).__name__}")
-    return Corpus(list(corpus))
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -227,7 +222,7 @@ def find_shared_passages(article_a: Article, article_b: Article, *, min_words: i
     >>> a = Article("a", "Officials said the crossing was closed after a rocket attack on Sunday.")
     >>> b = Article("b", "On Sunday the crossing was closed after a rocket attack, officials said.")
     >>> find_shared_passages(a, b, min_words=5)[["n_words", "text"]].values.tolist()
-    [[7, 'the crossing was closed after a rocket attack']]
+    [[8, 'the crossing was closed after a rocket attack']]
     """
     if not isinstance(min_words, (int, np.integer)) or min_words < 1:
         raise FramingError(f"min_words must be a positive integer, got {min_words!r}; for example 8")
@@ -295,10 +290,13 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
         hashing (bands of 2 rows), then counts their shared shingles exactly,
         so every pair it reports is exact; it can miss pairs. A pair with
         Jaccard ``J`` is a candidate with probability
-        ``1 - (1 - J**2) ** (num_perm // 2)``: with 128 permutations 0.86 at
-        J = 0.17 (a reworded copy of equal length), 0.99 at J = 0.27 and
-        almost 1 for verbatim copies (J > 0.4). ``"auto"`` is exact up to
-        :data:`EXACT_MAX_ARTICLES` articles.
+        ``1 - (1 - J**2) ** (num_perm // 2)``: with 128 permutations 0.47 at
+        J = 0.1, 0.86 at J = 0.17 (the reworded copy of the tests), 0.99 at
+        J = 0.27 and almost 1 for verbatim copies (J > 0.4); 256
+        permutations raise 0.86 to 0.98. A short article copied inside a
+        long one has a high containment but a low Jaccard and is the most
+        likely miss. ``"auto"`` is exact up to :data:`EXACT_MAX_ARTICLES`
+        articles.
     num_perm : int, default=128
         MinHash permutations; more catch more reworded copies, at a cost.
     random_state : int or numpy.random.Generator, default=0
@@ -313,7 +311,8 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
         the two (by date, then id; undated last), the likely original.
         ``shared_passages`` holds up to three of the longest shared runs of at
         least 8 words, as ``[start:end] text`` joined by ``" | "``, where
-        ``start:end`` indexes ``article_a.text`` (see
+        ``start:end`` indexes ``article_a.text`` and line breaks in ``text``
+        are shown as spaces (see
         :func:`find_shared_passages` for all of them). Sorted by containment,
         then Jaccard (both descending), then ids.
 
@@ -332,7 +331,7 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
     >>> pairs = find_duplicates(load_corpus("seeds"))   # doctest: +SKIP
     >>> weights = copy_weights(corpus, pairs)           # doctest: +SKIP
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
         raise FramingError(f"threshold must be a number in (0, 1], got {threshold!r}; for example 0.2")
     if isinstance(shingle_size, bool) or not isinstance(shingle_size, (int, np.integer)) or shingle_size < 1:
@@ -365,7 +364,7 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
             first, second, shared, jaccard, containment):
         article_a, article_b = _earliest_first(corpus[int(index_a)], corpus[int(index_b)])
         passages = find_shared_passages(article_a, article_b, min_words=8, top=3)
-        text = " | ".join(f"[{row.start}:{row.end}] {row.text}" for row in passages.itertuples())
+        text = " | ".join(f"[{row.start}:{row.end}] {' '.join(row.text.split())}" for row in passages.itertuples())
         rows.append((article_a.id, article_b.id, article_a.outlet, article_b.outlet, float(pair_jaccard),
                      float(pair_containment), int(n_shared), text))
     table = pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
@@ -412,7 +411,7 @@ def copy_weights(corpus, duplicates: pd.DataFrame, *, policy: str = "exclude") -
     --------
     >>> weights = copy_weights(corpus, find_duplicates(corpus))   # doctest: +SKIP
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if policy not in _POLICIES:
         raise FramingError(f"policy={policy!r} is not valid; use one of: {', '.join(_POLICIES)}")
     if not isinstance(duplicates, pd.DataFrame):

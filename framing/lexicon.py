@@ -14,7 +14,7 @@ import html
 import io
 import importlib.resources
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from framing.counting import _as_corpus, _group_column, count_terms
+from framing.corpus import as_corpus
+from framing.counting import _group_column, count_terms
 from framing.exceptions import FramingError
 from framing.lexicon import load_lexicons
 
@@ -136,7 +137,7 @@ def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_boot
     >>> import framing
     >>> profiles = framing.profile_outlets(framing.load_corpus("seeds"))  # doctest: +SKIP
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if not 0 < confidence < 1:
         raise FramingError(f"confidence must be between 0 and 1, got {confidence!r}; use e.g. 0.95")
     if not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 100:

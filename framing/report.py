@@ -32,8 +32,8 @@ import pandas as pd  # noqa: E402
 
 from framing._version import __version__  # noqa: E402
 from framing.clusters import cluster_articles  # noqa: E402
-from framing.corpus import Corpus  # noqa: E402
-from framing.counting import _as_corpus, count_terms  # noqa: E402
+from framing.corpus import Corpus, as_corpus  # noqa: E402
+from framing.counting import count_terms  # noqa: E402
 from framing.distinctive import distinctive_terms  # noqa: E402
 from framing.duplicates import copy_weights, find_duplicates  # noqa: E402
 from framing.exceptions import FramingError  # noqa: E402
@@ -145,7 +145,7 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     Articles are processed in id order, so the same articles with the same
     options give byte-identical tables whatever order they were loaded in.
     """
-    corpus = _as_corpus(corpus)
+    corpus = as_corpus(corpus)
     if len(corpus) == 0:
         raise FramingError("the corpus has no articles; nothing to report (see the load report)")
     # Work in id order, so that no table depends on the order the inputs came in.

@@ -117,7 +117,7 @@ def test_bad_options_are_clear_errors(seed_corpus):
         count_terms(seed_corpus, "israel_gaza", by="nope")
     with pytest.raises(FramingError, match=re.escape("width must be a non-negative integer, got -1")):
         kwic(seed_corpus, "war", width=-1)
-    with pytest.raises(FramingError, match="got a string"):
+    with pytest.raises(FramingError, match=re.escape("or a list of Article, got str; wrap a text as Article")):
         count_terms("just a string", "israel_gaza")
 
 
