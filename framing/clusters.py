@@ -30,6 +30,9 @@ from framing.text import normalize_text
 __all__ = ["ClusterResult", "cluster_articles", "framing_vocabulary"]
 
 FEATURE_SETS = ("lexicon", "lexicon+tfidf", "tfidf")
+#: Above this many articles, the Ward tree and the silhouette use a fixed random
+#: sample of this size (both need memory that grows with the square of n).
+MAX_PAIRWISE_ARTICLES = 3000
 METHODS = ("kmeans", "ward")
 
 
@@ -46,8 +49,9 @@ class ClusterResult:
         ``n_clusters, silhouette`` for every k tried (empty when k was given).
     n_clusters : int
     linkage : numpy.ndarray
-        Ward linkage matrix (``scipy.cluster.hierarchy`` format), for
-        :func:`framing.plots.plot_similarity` with ``kind="dendrogram"``.
+        Ward linkage matrix (``scipy.cluster.hierarchy`` format) for a
+        dendrogram; over a random sample of :data:`MAX_PAIRWISE_ARTICLES`
+        articles on larger corpora.
     feature_names : list of str
     explained_variance : tuple of float
         Share of the feature variance on the map's two axes.
@@ -176,7 +180,9 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
         TF-IDF, the topic-driven baseline to compare against.
     n_clusters : int, optional
         Fix k; by default k is chosen by the best silhouette for k = 2 ...
-        ``max_clusters`` (and at most n_articles - 1).
+        ``max_clusters`` (and at most n_articles - 1). On corpora larger than
+        :data:`MAX_PAIRWISE_ARTICLES` the silhouette is computed on a fixed
+        random sample of that size.
     max_clusters : int, default=8
     method : {"kmeans", "ward"}, default="kmeans"
         Labels from k-means, or from cutting the Ward tree at k clusters. The
@@ -209,12 +215,21 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
     if event_column == "event" and all(article.event is None for article in corpus):
         event_column = None
     matrix, names = _features(corpus, lexicon, features, event_column, random_state)
-    tree = linkage(matrix, method="ward")
+    sample = np.arange(len(corpus))
+    if len(corpus) > MAX_PAIRWISE_ARTICLES:
+        sample = np.sort(np.random.default_rng(random_state).choice(len(corpus), MAX_PAIRWISE_ARTICLES,
+                                                                    replace=False))
+    tree = linkage(matrix[sample], method="ward")
 
     def labels_for(k: int) -> np.ndarray:
-        if method == "ward":
-            return fcluster(tree, t=k, criterion="maxclust") - 1
-        return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(matrix)
+        if method == "kmeans":
+            return KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(matrix)
+        sample_labels = fcluster(tree, t=k, criterion="maxclust") - 1
+        if len(sample) == len(corpus):
+            return sample_labels
+        # Articles outside the sample join the nearest Ward cluster centre.
+        centres = np.vstack([matrix[sample][sample_labels == c].mean(axis=0) for c in range(sample_labels.max() + 1)])
+        return ((matrix[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
 
     scores = []
     if n_clusters is None:
@@ -224,7 +239,7 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
             labels = labels_for(k)
             if len(set(labels)) < 2:
                 continue
-            score = float(silhouette_score(matrix, labels))
+            score = float(silhouette_score(matrix[sample], labels[sample]))
             scores.append((k, score))
             if best is None or score > best[1] + 1e-12:
                 best = (k, score, labels)

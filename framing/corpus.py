@@ -173,11 +173,21 @@ class Corpus(Sequence):
         """Distinct outlets, sorted."""
         return sorted({article.outlet for article in self._articles})
 
-    def n_tokens(self, article: Article | str) -> int:
-        """Number of word tokens in one article (cached), the rate denominator."""
+    def n_tokens(self, article: Article | str, *, normalized=None, classes=None) -> int:
+        """Number of word tokens in one article (cached), the rate denominator.
+
+        Parameters
+        ----------
+        article : Article or str
+            The article or its id.
+        normalized, classes : optional
+            ``normalize_text(article.text)`` and its ``character_classes``,
+            when the caller has them already (the counting loop does).
+        """
         article_id = article if isinstance(article, str) else article.id
         if article_id not in self._n_tokens:
-            self._n_tokens[article_id] = count_tokens(normalize_text(self[article_id].text).text)
+            text = (normalized or normalize_text(self[article_id].text)).text
+            self._n_tokens[article_id] = count_tokens(text, classes)
         return self._n_tokens[article_id]
 
     def filter(self, predicate) -> Corpus:
@@ -190,9 +200,10 @@ class Corpus(Sequence):
         Parameters
         ----------
         by : str
-            A column of :meth:`to_frame` other than ``id``, ``n_chars`` and
-            ``n_tokens``: ``outlet``, ``event``, ``date`` (as ``YYYY-MM-DD``) or
-            a meta column. Missing values become ``"(none)"``.
+            ``"article"`` (each article its own group), or a column of
+            :meth:`to_frame` other than ``id``, ``n_chars`` and ``n_tokens``:
+            ``outlet``, ``event``, ``date`` (as ``YYYY-MM-DD``) or a meta
+            column. Missing values become ``"(none)"``.
 
         Returns
         -------
@@ -205,6 +216,8 @@ class Corpus(Sequence):
             If ``by`` is not such a column.
         """
         frame = self.to_frame()
+        if by == "article":
+            return pd.Series(frame["id"].to_numpy(), index=frame["id"], name="article")
         allowed = [c for c in frame.columns if c not in _NOT_GROUPS]
         if not isinstance(by, str) or by not in allowed:
             raise CorpusError(f"by={by!r} is not a column of the corpus; use one of: article, {', '.join(allowed)}")

@@ -21,7 +21,7 @@ from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
-from framing.text import normalize_text, split_sentences
+from framing.text import character_classes, normalize_text, split_sentences
 
 __all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
 
@@ -31,11 +31,17 @@ TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
 
 
 def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
-    """Yield (article, normalised text, matches) for each article, one at a time."""
+    """Yield (article, normalised text, matches, matcher), one article at a time.
+
+    Each text is normalised once; its character classes serve both the
+    matcher's word boundaries and the token count, which the corpus caches.
+    """
     matcher = matcher_for(lexicons)
     for article in corpus:
         normalized = normalize_text(article.text)
-        yield article, normalized, matcher.match(normalized), matcher
+        classes = character_classes(normalized.text)
+        corpus.n_tokens(article, normalized=normalized, classes=classes)
+        yield article, normalized, matcher.match(normalized, classes), matcher
 
 
 def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
@@ -141,8 +147,8 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.Dat
     """
     corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
+    counts = _article_term_counts(corpus, lexicons)  # first: it caches every article's token count
     group, articles = _group_column(corpus, by)
-    counts = _article_term_counts(corpus, lexicons)
     if group == "article_id":
         sizes = articles[["article_id", "outlet", "n_tokens"]].assign(n_articles=1)
         keys = ["article_id", "outlet"]

@@ -20,7 +20,7 @@ from framing.corpus import Article
 from framing.exceptions import FramingError
 from framing.lexicon import load_lexicons
 from framing.matching import matcher_for
-from framing.text import count_tokens, normalize_text, tokenize
+from framing.text import character_classes, count_tokens, normalize_text, tokenize
 
 __all__ = ["LexiconVectorizer", "make_tfidf_vectorizer"]
 
@@ -140,10 +140,11 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         result = np.zeros((len(texts), len(self.feature_names_out_)), dtype=np.float64)
         for row, text in enumerate(texts):
             normalized = normalize_text(text)
-            for match in matcher.match(normalized):
+            classes = character_classes(normalized.text)
+            for match in matcher.match(normalized, classes):
                 result[row, self._column_of_entry[match.entry]] += 1
             if self.scale == "rate" or self.scale == "share":
-                n_tokens = count_tokens(normalized.text)
+                n_tokens = count_tokens(normalized.text, classes)
                 rates = 1000.0 * result[row] / n_tokens if n_tokens else np.zeros_like(result[row])
                 if self.scale == "rate":
                     result[row] = rates

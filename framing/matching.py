@@ -1,11 +1,17 @@
 """Matching stage: find lexicon terms in normalised text, exactly and fast.
 
-:class:`TermMatcher` compiles every term of one or more lexicons into a single
-trie-shaped regular expression over lower-cased normalised text (shared
-prefixes are written once, so the regex engine never tries the same letters
-twice). The regex only *finds where* a term starts; a walk over a word-level
-trie then lists every term that matches at that start, and the matching rules
-of ``lexicons/README.md`` pick the winners separately for each axis:
+Matching works in two steps over lower-cased normalised text:
+
+1. **Find where a term may start.** The default engine runs an Aho-Corasick
+   automaton (the Rust ``aho-corasick`` crate, through ``ahocorasick_rs``) over
+   the first word of every term, then keeps the hits that start a word (and,
+   for a complete first word, end one), checked for all hits at once with
+   numpy. The fallback engine, used when that package is missing or when
+   asked for, is one trie-shaped regular expression (shared prefixes written
+   once, no ``re.IGNORECASE``).
+2. **Decide what matches there.** A walk over a word-level trie lists every
+   term that matches at each start; the matching rules of
+   ``lexicons/README.md`` then pick the winners separately for each axis:
 
 1. the longest match wins; 2. matches never overlap within one axis or
 category; 3. axes are independent.
@@ -23,10 +29,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from framing.lexicon import SPACE_OR_HYPHEN, Lexicon, LexiconEntry, Term, parse_term
-from framing.text import NormalizedText
+import numpy as np
 
-__all__ = ["Match", "TermMatcher", "reference_matches"]
+from framing.exceptions import FramingError
+from framing.lexicon import MIN_WILDCARD_STEM, SPACE_OR_HYPHEN, Lexicon, LexiconEntry, Term, parse_term
+from framing.text import WORD_CHARACTER, NormalizedText, character_classes
+
+try:
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - platforms without the wheel use the regex engine
+    ahocorasick_rs = None
+
+__all__ = ["ENGINES", "Match", "TermMatcher", "reference_matches"]
+
+#: Candidate-finding engines of :class:`TermMatcher`.
+ENGINES = ("auto", "aho-corasick", "regex")
 
 _SEPARATOR_PATTERN = r"[\s-]+"
 _SEPARATOR_RE = re.compile(_SEPARATOR_PATTERN + r"\Z")
@@ -62,6 +79,9 @@ class TermMatcher:
     ----------
     lexicons : sequence of Lexicon
         Lexicon names must be distinct.
+    engine : {"auto", "aho-corasick", "regex"}, default="auto"
+        How candidate starts are found; ``"auto"`` takes Aho-Corasick when
+        ``ahocorasick_rs`` is installed. Both engines give identical matches.
 
     Attributes
     ----------
@@ -70,7 +90,9 @@ class TermMatcher:
     dimensions : list of (str, str)
         ``(lexicon, axis)`` pairs: each is resolved independently.
     pattern : re.Pattern
-        The trie-shaped candidate regex.
+        The trie-shaped candidate regex (the ``"regex"`` engine).
+    engine : str
+        The engine in use.
 
     Examples
     --------
@@ -82,7 +104,13 @@ class TermMatcher:
     ['hostage']
     """
 
-    def __init__(self, lexicons: Sequence[Lexicon]):
+    def __init__(self, lexicons: Sequence[Lexicon], *, engine: str = "auto"):
+        if engine not in ENGINES:
+            raise FramingError(f"engine={engine!r} is not valid; use one of {', '.join(ENGINES)}")
+        if engine == "aho-corasick" and ahocorasick_rs is None:
+            raise FramingError("engine='aho-corasick' needs the ahocorasick-rs package; install it or use "
+                               "engine='regex'")
+        self.engine = "regex" if engine == "regex" or ahocorasick_rs is None else "aho-corasick"
         self.entries: list[LexiconEntry] = [entry for lexicon in lexicons for entry in lexicon.entries()]
         self.dimensions = sorted({(e.lexicon, e.axis) for e in self.entries},
                                  key=[(e.lexicon, e.axis) for e in self.entries].index)
@@ -104,7 +132,17 @@ class TermMatcher:
                 self._case_checks[index] = _term_regex(term.text, case_sensitive=True)
         self._max_exclusion = max((len(p) for t in (e.term for e in self.entries) for p in t.exclude), default=0)
         body = _render_char_trie(char_trie) if char_trie else r"(?!x)x"
-        self.pattern = re.compile(body)
+        self.pattern = re.compile(r"\b" + body if char_trie else body)
+        # First words of all terms for Aho-Corasick; a stem (wildcard) needs no word end after it.
+        first_words: dict[str, bool] = {}
+        for entry in self.entries:
+            words, _ = parse_term(entry.term.text, False)
+            is_stem = entry.term.wildcard and len(words) == 1
+            first_words[words[0]] = first_words.get(words[0], True) and not is_stem
+        self._first_words = sorted(first_words)
+        self._needs_word_end = np.array([first_words[word] for word in self._first_words], dtype=bool)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._first_words) if (
+            self.engine == "aho-corasick" and self._first_words) else None
 
     def _add_to_word_trie(self, words, separators, wildcard, index) -> None:
         node = self._word_trie
@@ -112,36 +150,53 @@ class TermMatcher:
             separator = separators[position - 1] if position else ""
             last = position == len(words) - 1
             if last and wildcard:
-                node.setdefault(_WILD, []).append((separator, word, index))
+                node.setdefault(_WILD, {}).setdefault((separator, word), []).append(index)
                 return
             node = node.setdefault((separator, word), {})
         node.setdefault(_END, []).append(index)
 
-    def match(self, text: NormalizedText) -> list[Match]:
+    def match(self, text: NormalizedText, classes: np.ndarray | None = None) -> list[Match]:
         """All counted matches in one text, ordered by start, then dimension.
 
         Parameters
         ----------
         text : NormalizedText
+        classes : numpy.ndarray, optional
+            ``character_classes(text.text)``, when the caller has it already.
 
         Returns
         -------
         list of Match
         """
         lower = text.lower
+        starts = self._starts_by_automaton(lower, classes) if self._automaton is not None \
+            else self._starts_by_regex(lower)
         candidates: list[tuple[int, int, int]] = []
+        for start in starts:
+            candidates.extend(self._terms_at(text, lower, start))
+        return self._resolve(candidates)
+
+    def _starts_by_regex(self, lower: str) -> list[int]:
+        starts = []
         search = self.pattern.search
         position = 0
         while True:
             found = search(lower, position)
             if found is None:
-                break
-            start = found.start()
-            position = start + 1
-            if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
-                continue
-            candidates.extend(self._terms_at(text, lower, start))
-        return self._resolve(candidates)
+                return starts
+            starts.append(found.start())  # the pattern starts with \b: a word starts here
+            position = found.start() + 1
+
+    def _starts_by_automaton(self, lower: str, classes: np.ndarray | None) -> list[int]:
+        hits = self._automaton.find_matches_as_indexes(lower, overlapping=True)
+        if not hits:
+            return []
+        pattern, start, end = np.array(hits, dtype=np.int64).T
+        word = ((character_classes(lower) if classes is None else classes) & WORD_CHARACTER).astype(bool)
+        word = np.append(word, False)  # a word never continues past the end of the text
+        keep = ~word[start - 1] | (start == 0)
+        keep &= ~(self._needs_word_end[pattern] & word[end])
+        return np.unique(start[keep]).tolist()
 
     def _terms_at(self, text: NormalizedText, lower: str, start: int):
         """Every (start, end, entry) whose term matches at ``start``."""
@@ -151,9 +206,11 @@ class TermMatcher:
         separator = ""
         while word_match is not None and node:
             word, end = word_match.group(), word_match.end()
-            for wild_separator, stem, index in node.get(_WILD, ()):
-                if wild_separator == separator and word.startswith(stem):
-                    found.append((start, end, index))
+            stems = node.get(_WILD)
+            if stems:  # wildcard terms whose stem begins this word
+                for length in range(MIN_WILDCARD_STEM, len(word) + 1):
+                    for index in stems.get((separator, word[:length]), ()):
+                        found.append((start, end, index))
             node = node.get((separator, word))
             if node is None:
                 break
@@ -253,9 +310,9 @@ def _term_regex(term: str, *, case_sensitive: bool) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=16)
-def matcher_for(lexicons: tuple[Lexicon, ...]) -> TermMatcher:
+def matcher_for(lexicons: tuple[Lexicon, ...], engine: str = "auto") -> TermMatcher:
     """A cached :class:`TermMatcher` for a tuple of lexicons."""
-    return TermMatcher(lexicons)
+    return TermMatcher(lexicons, engine=engine)
 
 
 def reference_matches(text: NormalizedText, lexicons: Sequence[Lexicon]) -> list[tuple[int, int, str, str, str, str]]:

@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing import Lexicon, load_lexicon
+from framing import FramingError, Lexicon, load_lexicon
 from framing.matching import TermMatcher, reference_matches
 from framing.text import normalize_text
 
@@ -31,9 +33,12 @@ RULES = Lexicon.from_dict({
 })
 
 
-def _found(text, lexicon=RULES):
+ENGINES = ["aho-corasick", "regex"]
+
+
+def _found(text, lexicon=RULES, engine="auto"):
     normalized = normalize_text(text)
-    matcher = TermMatcher([lexicon])
+    matcher = TermMatcher([lexicon], engine=engine)
     return [(matcher.entries[m.entry].axis, matcher.entries[m.entry].term.text,
              normalized.original[slice(*normalized.original_span(m.start, m.end))]) for m in matcher.match(normalized)]
 
@@ -66,11 +71,14 @@ def _found(text, lexicon=RULES):
                                 ("places", "West Bank", "West Bank")]),
     ("the U.S said", [("places", "U.S", "U.S")]),
     ("the US said", []),
+    # "_" is a word character, as in \w: no match inside x_hostage; the wildcard runs over hostage_x
+    ("x_hostage and hostage_x", [("captivity", "hostage*", "hostage_x")]),
     ("an armed group and an armed-group", [("groups", "armed group", "armed group"),
                                            ("groups", "armed group", "armed-group")]),
 ])
-def test_matching_rules(text, expected):
-    assert _found(text) == expected
+@pytest.mark.parametrize("engine", ENGINES)
+def test_matching_rules(text, expected, engine):
+    assert _found(text, engine=engine) == expected
 
 
 def test_seed_004_hostage_is_inside_netanyahu_quote(seed_corpus):
@@ -91,11 +99,12 @@ _texts = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), ma
     lambda parts: "".join(word + gap for word, gap in parts))
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=400, deadline=None)
-@given(_texts)
-def test_fast_engine_matches_reference_on_rules(text):
+@given(text=_texts)
+def test_fast_engine_matches_reference_on_rules(text, engine):
     normalized = normalize_text(text)
-    matcher = TermMatcher([RULES])
+    matcher = TermMatcher([RULES], engine=engine)
     fast = sorted((m.start, m.end, "rules", matcher.entries[m.entry].axis, matcher.entries[m.entry].pole,
                    matcher.entries[m.entry].term.text) for m in matcher.match(normalized))
     assert fast == reference_matches(normalized, [RULES])
@@ -105,21 +114,23 @@ _GAZA_WORDS = sorted({word for entry in load_lexicon("israel_gaza").entries()
                       for word in entry.term.text.replace("*", "s").replace("-", " ").split()})
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_GAZA_WORDS), st.sampled_from(_GAPS)), max_size=30).map(
-    lambda parts: "".join(word + gap for word, gap in parts)))
-def test_fast_engine_matches_reference_on_shipped_lexicon(text):
+@given(text=st.lists(st.tuples(st.sampled_from(_GAZA_WORDS + ["x_", "_"]), st.sampled_from(_GAPS)),
+                     max_size=30).map(lambda parts: "".join(word + gap for word, gap in parts)))
+def test_fast_engine_matches_reference_on_shipped_lexicon(text, engine):
     lexicon = load_lexicon("israel_gaza")
     normalized = normalize_text(text)
-    matcher = TermMatcher([lexicon])
+    matcher = TermMatcher([lexicon], engine=engine)
     fast = sorted((m.start, m.end, lexicon.name, matcher.entries[m.entry].axis, matcher.entries[m.entry].pole,
                    matcher.entries[m.entry].term.text) for m in matcher.match(normalized))
     assert fast == reference_matches(normalized, [lexicon])
 
 
-def test_engine_matches_reference_on_the_seeds(seed_corpus):
-    lexicons = [load_lexicon("israel_gaza"), load_lexicon("us_immigration")]
-    matcher = TermMatcher(lexicons)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_matches_reference_on_the_seeds(seed_corpus, engine):
+    lexicons = [load_lexicon("israel_gaza"), load_lexicon("us_immigration"), load_lexicon("us_politics")]
+    matcher = TermMatcher(lexicons, engine=engine)
     for article in seed_corpus:
         normalized = normalize_text(article.text)
         fast = sorted((m.start, m.end, matcher.entries[m.entry].lexicon, matcher.entries[m.entry].axis,
@@ -133,4 +144,9 @@ def test_pattern_is_one_trie_not_an_ignorecase_alternation():
     assert not pattern.flags & 2  # no re.IGNORECASE: the text is lower-cased once instead
     # "hostage*" and "hostage deal" share their letters, and "h" is shared with "health" and "hamas".
     assert pattern.pattern.count("ostage") == 1
-    assert pattern.pattern.startswith("(?:") and "|" in pattern.pattern
+    assert pattern.pattern.startswith(r"\b(?:") and "|" in pattern.pattern
+
+
+def test_unknown_engine_is_a_clear_error():
+    with pytest.raises(FramingError, match=re.escape("engine='grep' is not valid; use one of auto, aho-corasick, regex")):
+        TermMatcher([RULES], engine="grep")

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.text import count_tokens, normalize_text, split_sentences, tokenize
+from framing.text import TOKEN_PATTERN, count_tokens, normalize_text, split_sentences, tokenize
+from framing.text import _ONE_TO_ONE, _normalize_with_segments
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -86,3 +87,19 @@ def test_split_sentences(text, expected):
 def test_tokens_keep_inner_hyphens_and_apostrophes():
     assert tokenize("Hamas\u2013run ministry: Israel\u2019s 1,200") == ["hamas-run", "ministry", "israel's", "1", "200"]
     assert count_tokens("Hamas-run ministry, Israel's army.") == 4
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ9_-' .,\n") + ["\u00e9", "\u0661", "\U0001F600", "\u00b2", "\u2019"]),
+               max_size=40))
+def test_vectorised_token_count_equals_the_token_pattern(text):
+    assert count_tokens(text) == len(re.findall(TOKEN_PATTERN, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tricky)
+def test_fast_normalisation_path_equals_the_slow_path(raw):
+    """The shortcut for texts that only need one-for-one replacements changes nothing."""
+    fast = normalize_text(raw)
+    slow = _normalize_with_segments(raw.translate(str.maketrans(_ONE_TO_ONE)), raw)
+    assert fast.text == slow.text

@@ -1,0 +1,189 @@
+"""Child-process side of the benchmarks: each command runs in a fresh interpreter.
+
+The harness (:mod:`harness`) starts ``python benchmarks/worker.py COMMAND ...``
+so that every measurement starts from a clean process: no warm caches, and a
+peak RSS that belongs to that measurement alone. Each command writes one JSON
+object to ``--out``.
+
+Commands
+--------
+prepare
+    Load the corpus with framing and write the reference inputs for grep: the
+    article texts, one per line, and the lexicon terms as fixed strings.
+count
+    Time ``framing.load_corpus`` and ``framing.count_terms`` separately.
+profile
+    Profile ``framing.count_terms`` with cProfile; report the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import resource
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import framing
+from framing.lexicon import SPACE_OR_HYPHEN, load_lexicon, parse_term
+
+_RSS_SCALE = 1 if sys.platform == "darwin" else 1024  # ru_maxrss unit: bytes on macOS, KiB on Linux
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * _RSS_SCALE
+
+
+def _text_bytes(corpus) -> int:
+    return sum(len(article.text.encode("utf-8")) for article in corpus)
+
+
+def fixed_string(term_text: str) -> str:
+    """A lexicon term as a grep fixed string: words joined by a space, no wildcard.
+
+    Word separators that are "space or hyphen" in the lexicon syntax become a
+    single space; literal separators (apostrophe, period, ampersand) are kept.
+
+    >>> fixed_string("Hamas-run health ministry")
+    'hamas run health ministry'
+    >>> fixed_string("hostage*")
+    'hostage'
+    """
+    words, separators = parse_term(term_text)
+    pieces = [words[0]]
+    for separator, word in zip(separators, words[1:]):
+        pieces.append((" " if separator == SPACE_OR_HYPHEN else separator) + word)
+    return "".join(pieces)
+
+
+def prepare(args) -> dict:
+    """Write the grep inputs; return corpus sizes and the term-to-pattern map."""
+    corpus = framing.load_corpus(args.data)
+    with open(args.texts, "w", encoding="utf-8", newline="\n") as out:
+        for article in corpus:
+            out.write(article.text.replace("\r", " ").replace("\n", " "))
+            out.write("\n")
+    terms = []
+    patterns: list[str] = []
+    for entry in load_lexicon(args.lexicon).entries():
+        pattern = fixed_string(entry.term.text)
+        terms.append({"term": entry.term.text, "pattern": pattern, "axis": entry.axis,
+                      "wildcard": entry.term.wildcard, "case_sensitive": entry.term.case_sensitive,
+                      "exclusions": len(entry.term.exclude)})
+        if pattern not in patterns:
+            patterns.append(pattern)
+    Path(args.terms).write_text("\n".join(patterns) + "\n", encoding="utf-8")
+    return {"n_articles": len(corpus), "text_bytes": _text_bytes(corpus),
+            "text_chars": sum(len(article.text) for article in corpus),
+            "texts_file_bytes": Path(args.texts).stat().st_size, "terms": terms, "n_patterns": len(patterns)}
+
+
+def count(args) -> dict:
+    """Time loading and counting separately; report matches and peak memory.
+
+    Wall time (``perf_counter``) is the measurement; process CPU time
+    (``process_time``) is recorded too, as a check when the machine is busy.
+    """
+    start, cpu_start = time.perf_counter(), time.process_time()
+    corpus = framing.load_corpus(args.data)
+    load_seconds, load_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    rss_after_load = _peak_rss_bytes()
+    start, cpu_start = time.perf_counter(), time.process_time()
+    table = framing.count_terms(corpus, args.lexicon)
+    count_seconds, count_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    rss_after_count = _peak_rss_bytes()
+    per_term = table.groupby("term", sort=False)["count"].sum()
+    return {
+        "n_articles": len(corpus),
+        "text_bytes": _text_bytes(corpus),
+        "load_seconds": load_seconds,
+        "count_seconds": count_seconds,
+        "load_cpu_seconds": load_cpu_seconds,
+        "count_cpu_seconds": count_cpu_seconds,
+        "n_rows": len(table),
+        "match_total": int(table["count"].sum()),
+        "matches_by_term": {term: int(value) for term, value in per_term.items()},
+        "peak_rss_after_load_bytes": rss_after_load,
+        "peak_rss_bytes": rss_after_count,
+    }
+
+
+def _function_label(key: tuple, roots: list[tuple[str, str]]) -> str:
+    """``path:line(function)`` with the path made short and readable."""
+    filename, line, function = key
+    if filename == "~":  # a built-in, e.g. "<method 'search' of 're.Pattern' objects>"
+        return function
+    for root, prefix in roots:
+        if root and filename.startswith(root):
+            filename = prefix + filename[len(root):].lstrip("/")
+            break
+    return f"{filename}:{line}({function})"
+
+
+def profile(args) -> dict:
+    """Profile one ``count_terms`` call; return the top functions both ways."""
+    corpus = framing.load_corpus(args.data)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    framing.count_terms(corpus, args.lexicon)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    if args.pstats:
+        stats.dump_stats(args.pstats)
+    repo = str(Path(framing.__file__).resolve().parent.parent)
+    roots = [(sysconfig.get_paths()["purelib"], ""), (repo, ""), (sysconfig.get_paths()["stdlib"], "")]
+    rows = []
+    for key, (primitive_calls, calls, tottime, cumtime, _) in stats.stats.items():
+        rows.append({"function": _function_label(key, roots),
+                     "ncalls": calls if calls == primitive_calls else f"{calls}/{primitive_calls}",
+                     "tottime": tottime, "cumtime": cumtime})
+    top = {order: sorted(rows, key=lambda row: row[order], reverse=True)[:args.top]
+           for order in ("tottime", "cumtime")}
+    return {"n_articles": len(corpus), "text_bytes": _text_bytes(corpus),
+            "total_seconds": stats.total_tt, "top": top, "callers": _callers(stats, args.focus or [], roots)}
+
+
+def _callers(stats: pstats.Stats, functions: list[str], roots) -> list[dict]:
+    """Cumulative time of each focus function of the framing package, split by caller."""
+    found = []
+    for key, (_, calls, _, cumtime, callers) in stats.stats.items():
+        filename, _, function = key
+        if function not in functions or "framing" not in Path(filename).parts:
+            continue
+        by_caller = [{"caller": _function_label(caller, roots), "ncalls": caller_stats[1],
+                      "cumtime": caller_stats[3]} for caller, caller_stats in callers.items()]
+        found.append({"function": _function_label(key, roots), "ncalls": calls, "cumtime": cumtime,
+                      "callers": sorted(by_caller, key=lambda row: row["cumtime"], reverse=True)})
+    return sorted(found, key=lambda row: row["cumtime"], reverse=True)
+
+
+def main(argv=None) -> int:
+    """Parse the command line, run one command, write its JSON result."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, function in (("prepare", prepare), ("count", count), ("profile", profile)):
+        command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
+        command.set_defaults(function=function)
+        command.add_argument("--data", required=True, help="corpus file or folder for framing.load_corpus")
+        command.add_argument("--lexicon", default="israel_gaza")
+        command.add_argument("--out", required=True, help="JSON result file")
+        if name == "prepare":
+            command.add_argument("--texts", required=True, help="output: one article text per line")
+            command.add_argument("--terms", required=True, help="output: one grep fixed string per line")
+        if name == "profile":
+            command.add_argument("--top", type=int, default=10)
+            command.add_argument("--pstats", help="also save the raw profile here")
+            command.add_argument("--focus", action="append", metavar="FUNCTION",
+                                 help="split this framing function's time by caller (repeatable)")
+    args = parser.parse_args(argv)
+    result = args.function(args)
+    Path(args.out).write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
