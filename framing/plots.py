@@ -59,9 +59,16 @@ def _empty(ax, title: str, xlabel: str = "", ylabel: str = ""):
     return ax
 
 
+def _palette(n: int) -> list:
+    """seaborn's colour-blind palette, reordered so the first colours differ most (no orange next to vermillion)."""
+    base = sns.color_palette("colorblind", 10)
+    order = [0, 1, 2, 4, 3, 5, 7, 9, 6, 8]
+    return [base[order[i % 10]] for i in range(max(n, 1))]
+
+
 def _styles(groups) -> dict:
-    palette = sns.color_palette("colorblind", max(len(groups), 1))
-    return {group: (palette[i % len(palette)], MARKERS[i % len(MARKERS)]) for i, group in enumerate(groups)}
+    palette = _palette(len(groups))
+    return {group: (palette[i], MARKERS[i % len(MARKERS)]) for i, group in enumerate(groups)}
 
 
 @_document
@@ -225,7 +232,7 @@ def plot_distinctive_terms(data: pd.DataFrame, *, top: int = 8, group: str = "gr
 
 @_document
 def plot_framing_map(data: pd.DataFrame, *, hue: str = "outlet", style: str = "cluster",
-                     explained_variance=None, ax=None, **kwargs):
+                     explained_variance=None, label_points_up_to: int = 20, ax=None, **kwargs):
     """Articles on the 2-D framing map, coloured by outlet, shaped by cluster.
 
     Parameters
@@ -236,6 +243,9 @@ def plot_framing_map(data: pd.DataFrame, *, hue: str = "outlet", style: str = "c
         Columns for colour and marker shape.
     explained_variance : (float, float), optional
         ``ClusterResult.explained_variance``, shown on the axis labels.
+    label_points_up_to : int, default=20
+        Write the ``hue`` value beside every point when there are at most
+        this many articles.
     {ax}
     {kwargs}
 
@@ -252,8 +262,12 @@ def plot_framing_map(data: pd.DataFrame, *, hue: str = "outlet", style: str = "c
     frame = data.assign(**{style: data[style].astype(str)})
     hue_order = sorted(frame[hue].unique(), key=str)
     sns.scatterplot(data=frame, x="x", y="y", hue=hue, style=style, hue_order=hue_order,
-                    style_order=sorted(frame[style].unique()), palette=sns.color_palette("colorblind", len(hue_order)),
+                    style_order=sorted(frame[style].unique()), palette=_palette(len(hue_order)),
                     s=90, ax=ax, markers=MARKERS[:frame[style].nunique()], **kwargs)
+    if len(frame) <= label_points_up_to:  # small maps: name each point, so the map reads in black and white
+        for row in frame.itertuples():
+            ax.annotate(str(getattr(row, hue)), (row.x, row.y), fontsize=7, xytext=(5, 4),
+                        textcoords="offset points", color="0.25")
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
     ax.set_title(f"{title}: colour = {hue}, shape = {style} ({frame[style].nunique()} clusters)")
@@ -339,10 +353,16 @@ def plot_timeline(data: pd.DataFrame, *, axis: str, pole: str, group: str = "out
                                                               articles=("count", "size")).reset_index()
     summary = summary[summary["total"] > 0]
     styles = _styles(sorted(summary[group].unique(), key=str))
+    buckets = pd.date_range(summary["bucket"].min(), summary["bucket"].max(), freq=freq)
     for name, rows_of_group in summary.groupby(group, sort=False):
         color, marker = styles[name]
-        ax.plot(rows_of_group["bucket"], rows_of_group["count"] / rows_of_group["total"], marker=marker,
-                color=color, label=f"{name} ({int(rows_of_group['articles'].sum())} art.)", **kwargs)
+        # Every bucket on the axis, so a period without articles breaks the line instead of bridging it.
+        series = (rows_of_group.set_index("bucket")["count"] / rows_of_group.set_index("bucket")["total"])
+        series = series.reindex(buckets.union(series.index))
+        ax.plot(series.index, series.to_numpy(), marker=marker, color=color, markersize=7,
+                markerfacecolor="none", markeredgewidth=1.5,
+                label=f"{name} ({int(rows_of_group['articles'].sum())} art., "
+                      f"{int(rows_of_group['total'].sum())} mentions)", **kwargs)
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlabel("date")

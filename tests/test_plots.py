@@ -61,6 +61,7 @@ def test_framing_map_points_and_variance_labels():
                          "x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 0.0, 1.0, 0.0]})
     ax = plot_framing_map(data, explained_variance=(0.5, 0.25))
     assert sum(len(collection.get_offsets()) for collection in ax.collections) == 4
+    assert sorted(text.get_text() for text in ax.texts) == ["A", "A", "B", "B"]  # labelled for black and white
     assert ax.get_xlabel() == "first principal component (50% of variance)"
     assert "2 clusters" in ax.get_title()
 
@@ -83,6 +84,7 @@ def test_timeline_aggregates_months_and_reports_undated():
     ax = plot_timeline(data, axis="captivity", pole="hostage")
     line = ax.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), [4 / 6, 0.0])
+    assert ax.get_legend().get_texts()[0].get_text() == "A (3 art., 8 mentions)"
     assert "(1 undated articles left out)" in ax.get_title()
 
 
@@ -104,3 +106,10 @@ def test_plots_draw_on_the_given_axes():
     figure, (left, right) = plt.subplots(1, 2)
     assert plot_axis_shares(PROFILES, ax=right) is right
     assert not left.has_data()
+
+
+def test_timeline_breaks_the_line_over_empty_months():
+    data = pd.DataFrame({"date": pd.to_datetime(["2024-01-10", "2024-04-02"]), "outlet": "A", "axis": "a",
+                         "pole": "p", "count": [1, 0], "axis_total": [1, 1]})
+    line = plot_timeline(data, axis="a", pole="p").get_lines()[0]
+    assert len(line.get_ydata()) == 4 and np.isnan(line.get_ydata()[1:3]).all()

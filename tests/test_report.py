@@ -14,12 +14,9 @@ FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "s
 
 
 @pytest.fixture(scope="module")
-def seed_report(tmp_path_factory):
-    from framing import load_corpus
-    from tests.conftest import SEEDS
-
+def seed_report(tmp_path_factory, seed_corpus):
     out = tmp_path_factory.mktemp("report")
-    result = write_report(load_corpus(SEEDS), out)
+    result = write_report(seed_corpus, out)
     return out, result
 
 
