@@ -14,6 +14,9 @@ count
     Time ``framing.load_corpus`` and ``framing.count_terms`` separately.
 profile
     Profile ``framing.count_terms`` with cProfile; report the top functions.
+report
+    Time ``framing.load_corpus`` and each stage of ``framing.report.write_report``,
+    with the peak memory reached by the end of each stage.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import time
 from pathlib import Path
 
 import framing
+import framing.report
 from framing.lexicon import SPACE_OR_HYPHEN, load_lexicon, parse_term
 
 _RSS_SCALE = 1 if sys.platform == "darwin" else 1024  # ru_maxrss unit: bytes on macOS, KiB on Linux
@@ -112,6 +116,45 @@ def count(args) -> dict:
     }
 
 
+def report_stages(args) -> dict:
+    """Load the corpus, then run ``write_report`` as ``framing report`` does; time and measure every stage.
+
+    ``write_report`` times its own stages (``ReportResult.timings``). To get
+    CPU time and the peak RSS at the end of each stage as well, the worker
+    wraps the report's private stopwatch, which is called once per stage.
+    """
+    stages: dict[str, dict] = {}
+    last_cpu = time.process_time()
+    lap = framing.report._Stopwatch.lap
+
+    def lap_and_measure(stopwatch, stage):
+        nonlocal last_cpu
+        lap(stopwatch, stage)
+        cpu = time.process_time()
+        stages[stage] = {"cpu_seconds": cpu - last_cpu, "peak_rss_bytes": _peak_rss_bytes()}
+        last_cpu = cpu
+
+    framing.report._Stopwatch.lap = lap_and_measure
+    start, cpu_start = time.perf_counter(), time.process_time()
+    corpus = framing.load_corpus(args.data)
+    load = {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start,
+            "peak_rss_bytes": _peak_rss_bytes()}
+    last_cpu = time.process_time()
+    result = framing.report.write_report(corpus, args.report_dir, lexicon=args.lexicon, formats=args.formats)
+    for stage, seconds in result.timings.items():
+        stages[stage]["seconds"] = seconds
+    return {
+        "n_articles": len(corpus),
+        "n_outlets": len(corpus.outlets),
+        "text_bytes": _text_bytes(corpus),
+        "stages": {"load": load, **stages},
+        "total_seconds": time.perf_counter() - start,
+        "notes": result.notes,
+        "n_figures": len(result.figures),
+        "table_rows": {name: len(table) for name, table in result.tables.items()},
+    }
+
+
 def _function_label(key: tuple, roots: list[tuple[str, str]]) -> str:
     """``path:line(function)`` with the path made short and readable."""
     filename, line, function = key
@@ -165,7 +208,7 @@ def main(argv=None) -> int:
     """Parse the command line, run one command, write its JSON result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, function in (("prepare", prepare), ("count", count), ("profile", profile)):
+    for name, function in (("prepare", prepare), ("count", count), ("profile", profile), ("report", report_stages)):
         command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
         command.set_defaults(function=function)
         command.add_argument("--data", required=True, help="corpus file or folder for framing.load_corpus")
@@ -174,6 +217,9 @@ def main(argv=None) -> int:
         if name == "prepare":
             command.add_argument("--texts", required=True, help="output: one article text per line")
             command.add_argument("--terms", required=True, help="output: one grep fixed string per line")
+        if name == "report":
+            command.add_argument("--report-dir", required=True, help="output folder of the report")
+            command.add_argument("--formats", default="png", help="figure formats (default: png)")
         if name == "profile":
             command.add_argument("--top", type=int, default=10)
             command.add_argument("--pstats", help="also save the raw profile here")

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.special import ndtr
-from sklearn.feature_extraction.text import CountVectorizer
 
+from framing._tokens import corpus_tokens
 from framing.corpus import Corpus, as_corpus
 from framing.counting import count_terms
 from framing.exceptions import FramingError
@@ -42,6 +42,8 @@ REST_LABEL = "(rest)"
 
 _FEATURES = ("ngrams", "lexicon")
 _LEXICON_KEYS = ["lexicon", "kind", "axis", "pole"]
+#: Comparisons are computed in blocks of about this many (comparison, term) cells, to bound memory.
+_BLOCK_CELLS = 2**20
 
 
 def _log_odds(counts_i, counts_j, prior, n_i, n_j, prior_total):
@@ -117,14 +119,30 @@ def log_odds_dirichlet(counts_i, counts_j, prior, *, n_i=None, n_j=None, prior_t
 
 def _holm(p_values: np.ndarray) -> np.ndarray:
     """Holm step-down adjusted p-values along the last axis of a 2-D array."""
+    rows, columns = np.indices(p_values.shape).reshape(2, -1)
+    return _holm_at(p_values, rows, columns).reshape(p_values.shape)
+
+
+def _holm_at(p_values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values of the cells ``(rows, columns)`` (``rows`` sorted), each row one family of tests.
+
+    Holm multiplies the ``k``-th smallest of ``n`` p-values by ``n - k + 1``
+    and takes the running maximum. Tied p-values all get the value at the
+    first of them (the products along a tie decrease, so the running maximum
+    stops growing there), so a cell's value is found by the position of its
+    p-value among the sorted ones: only the p-values are sorted, not the
+    cells, and only those up to the largest p-value asked for.
+    """
     n_tests = p_values.shape[1]
-    if n_tests == 0:
-        return p_values.copy()
-    order = np.argsort(p_values, axis=1, kind="stable")
-    ranked = np.take_along_axis(p_values, order, axis=1) * (n_tests - np.arange(n_tests))
-    ranked = np.minimum(np.maximum.accumulate(ranked, axis=1), 1.0)
-    adjusted = np.empty_like(ranked)
-    np.put_along_axis(adjusted, order, ranked, axis=1)
+    adjusted = np.empty(len(rows))
+    bounds = np.searchsorted(rows, np.arange(p_values.shape[0] + 1))
+    for row in np.flatnonzero(np.diff(bounds)):
+        cells = slice(bounds[row], bounds[row + 1])
+        wanted = p_values[row, columns[cells]]
+        largest = wanted.max()
+        ordered = np.sort(p_values[row] if np.isnan(largest) else p_values[row][p_values[row] <= largest])
+        ranked = np.minimum(np.maximum.accumulate(ordered * (n_tests - np.arange(len(ordered)))), 1.0)
+        adjusted[cells] = ranked[np.searchsorted(ordered, wanted)]
     return adjusted
 
 
@@ -162,28 +180,124 @@ def _article_weights(ids: list[str], weights, exclude_articles) -> np.ndarray:
     return result
 
 
-def _ngram_counts(corpus: Corpus, ngram_range) -> tuple[sparse.csr_matrix, pd.DataFrame]:
-    """Article x n-gram counts with the toolkit's tokenizer and stop words."""
+def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
+    """Article x n-gram counts of the n-grams seen at least ``min_count`` times, and the number of distinct n-grams.
+
+    The n-grams are those of a scikit-learn ``CountVectorizer`` with the
+    settings of :func:`framing.features.make_tfidf_vectorizer`: tokens of
+    :func:`framing.text.tokenize`, stop words removed, then n-grams of the
+    remaining tokens of each article. They are counted on integer token ids
+    rather than joined strings, and rare n-grams are dropped before the matrix
+    is built: with weights of at most 1, a term seen fewer than ``min_count``
+    times cannot reach ``min_count`` after weighting. The third value counts
+    every distinct n-gram, rare ones included (the uniform prior needs it).
+    """
     if (not isinstance(ngram_range, tuple) or len(ngram_range) != 2
             or not all(isinstance(n, (int, np.integer)) for n in ngram_range)
             or not 1 <= ngram_range[0] <= ngram_range[1]):
         raise FramingError(f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n, got "
                            f"{ngram_range!r}; for example (1, 2)")
-    settings = make_tfidf_vectorizer(ngram_range=ngram_range).get_params()
-    allowed = CountVectorizer().get_params()
-    vectorizer = CountVectorizer(**{key: value for key, value in settings.items()
-                                    if key in allowed and key != "dtype"})
-    try:
-        matrix = vectorizer.fit_transform([article.text for article in corpus])
-    except ValueError:  # every document is empty or only stop words
-        return sparse.csr_matrix((len(corpus), 0)), pd.DataFrame({"term": []}, dtype=object)
-    terms = pd.DataFrame({"term": vectorizer.get_feature_names_out().astype(object)})
-    return matrix.tocsr().astype(float), terms
+    min_n, max_n = (int(n) for n in ngram_range)
+    tokens = corpus_tokens(corpus)
+    stop_words = frozenset(make_tfidf_vectorizer().get_params()["stop_words"] or ())
+    vocabulary = tokens.vocabulary
+    is_stop_word = np.fromiter((token in stop_words for token in vocabulary), dtype=bool, count=len(vocabulary))
+    kept = np.flatnonzero(~is_stop_word[tokens.ids])
+    words = tokens.ids[kept]
+    word_offsets = np.searchsorted(kept, tokens.offsets)  # article i's words: words[word_offsets[i]:...[i + 1]]
+    del kept
+    article_of_word = np.repeat(np.arange(len(tokens), dtype=np.int32), np.diff(word_offsets))
+    n_vocabulary = max(len(vocabulary), 1)
+
+    columns = []  # per n: column of the n-gram that starts at each word, -1 if it is rare or crosses articles
+    frequent_by_n = {}  # n -> codes of the n-grams kept, in column order
+    distinct_by_n = {}  # n -> sorted codes of every n-gram, to decode longer ones
+    n_features = n_columns = 0
+    codes = words
+    for n in range(1, max_n + 1):
+        if n > 1:
+            # An n-gram is its (n-1)-gram prefix (as an index among the distinct ones) and a last word.
+            codes = codes[:-1].astype(np.int64) if n == 2 else np.searchsorted(distinct_by_n[n - 1], codes[:-1])
+            codes *= n_vocabulary
+            codes += words[n - 1:]
+        within_article = article_of_word[:len(codes)] == article_of_word[n - 1:]
+        distinct = codes[within_article]
+        distinct.sort()
+        starts = np.flatnonzero(np.concatenate([[True], distinct[1:] != distinct[:-1]])) if len(distinct) else \
+            np.zeros(0, dtype=np.int64)
+        counts = np.diff(np.append(starts, len(distinct)))
+        distinct = distinct[starts]
+        if 1 < n < max_n:
+            distinct_by_n[n] = distinct
+        if n < min_n:
+            continue
+        n_features += len(distinct)
+        frequent = distinct[counts >= min_count]
+        del distinct, counts
+        # The column of each position's n-gram; within_article becomes "counted".
+        position = np.searchsorted(frequent, codes)
+        if len(frequent):
+            np.minimum(position, len(frequent) - 1, out=position)
+            within_article &= frequent[position] == codes
+        else:
+            within_article[:] = False
+        position += n_columns
+        position[~within_article] = -1
+        columns.append(position.astype(np.int32))
+        del position, within_article
+        frequent_by_n[n] = frequent
+        n_columns += len(frequent)
+    del codes, words
+
+    terms = []
+    for n, frequent in frequent_by_n.items():
+        gram_words = np.empty((len(frequent), n), dtype=np.int64)
+        gram_codes = frequent
+        for place in range(n - 1, 0, -1):
+            gram_words[:, place] = gram_codes % n_vocabulary
+            gram_codes = gram_codes // n_vocabulary
+            if place > 1:
+                gram_codes = distinct_by_n[place][gram_codes]
+        gram_words[:, 0] = gram_codes
+        terms += [" ".join(vocabulary[word] for word in row) for row in gram_words.tolist()]
+    matrix = _count_matrix(columns, article_of_word, word_offsets, n_columns)
+    return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
 
 
-def _lexicon_counts(corpus: Corpus, lexicon) -> tuple[sparse.csr_matrix, pd.DataFrame]:
-    """Article x lexicon-term counts from :func:`framing.count_terms`."""
-    table = count_terms(corpus, lexicon, by="article")
+def _count_matrix(columns: list[np.ndarray], article_of_word: np.ndarray, word_offsets: np.ndarray,
+                  n_columns: int, block: int = 2048) -> sparse.csr_matrix:
+    """Article x column counts from the column of the n-gram starting at each word (-1: not counted)."""
+    n_articles = len(word_offsets) - 1
+    width = max(n_columns, 1)
+    # At most one entry per counted n-gram; np.empty takes memory only as the entries are written.
+    capacity = sum(int(np.count_nonzero(column >= 0)) for column in columns)
+    indices = np.empty(capacity, dtype=np.int32)
+    data = np.empty(capacity, dtype=np.float64)
+    indptr = np.zeros(n_articles + 1, dtype=np.int64)
+    for first in range(0, n_articles, block):
+        last = min(first + block, n_articles)
+        low, high = word_offsets[first], word_offsets[last]
+        keys = []  # (article - first) * width + column of every counted n-gram of the block
+        for column in columns:
+            found = column[low:high]  # shorter than high - low at the end of the corpus for n > 1
+            counted = found >= 0
+            keys.append((article_of_word[low:low + len(found)][counted] - first).astype(np.int64) * width
+                        + found[counted])
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        keys.sort()
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else keys
+        stored = indptr[first]
+        indices[stored:stored + len(starts)] = keys[starts] % width
+        data[stored:stored + len(starts)] = np.diff(np.append(starts, len(keys)))
+        indptr[first + 1:last + 1] = stored + np.cumsum(np.bincount(keys[starts] // width, minlength=last - first))
+    nnz = indptr[-1]
+    return sparse.csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(n_articles, n_columns))
+
+
+def _lexicon_counts(corpus: Corpus, lexicon, table: pd.DataFrame | None) -> tuple[sparse.csr_matrix, pd.DataFrame]:
+    """Article x lexicon-term counts from :func:`framing.count_terms` (``table``, when given)."""
+    if table is None:
+        table = count_terms(corpus, lexicon, by="article")
     keys = [*_LEXICON_KEYS, "term"]
     terms = table[keys].drop_duplicates().reset_index(drop=True)
     column = pd.MultiIndex.from_frame(terms).get_indexer(pd.MultiIndex.from_frame(table[keys]))
@@ -196,7 +310,8 @@ def _lexicon_counts(corpus: Corpus, lexicon) -> tuple[sparse.csr_matrix, pd.Data
 def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", lexicon="israel_gaza",
                       pair=None, prior="pooled", prior_scale: float = 0.1, min_count: float = 5,
                       ngram_range=(1, 2), exclude_articles=None, weights=None,
-                      significance_level: float = 0.05) -> pd.DataFrame:
+                      significance_level: float = 0.05, top: int | None = None,
+                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Terms that distinguish each group, by log-odds with an informative Dirichlet prior.
 
     Every group is compared with all other groups pooled (one-vs-rest), or
@@ -249,6 +364,15 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         counts and tokens are multiplied by its weight.
     significance_level : float, default=0.05
         Family-wise error rate of the ``significant`` flag.
+    top : int, optional
+        Keep only the ``top`` terms with the highest ``z`` of each comparison
+        (the first rows of each group in the full table; ``p_adjusted`` still
+        corrects for every term). By default every term is kept, which makes
+        ``n_groups x n_terms`` rows: hundreds of outlets and a large corpus's
+        vocabulary give hundreds of millions.
+    counts : pandas.DataFrame, optional
+        ``count_terms(corpus, lexicon, by="article")``, to avoid counting twice
+        when ``features="lexicon"``.
 
     Returns
     -------
@@ -318,6 +442,8 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
     if not isinstance(significance_level, float) or not 0 < significance_level < 1:
         raise FramingError(f"significance_level must be between 0 and 1, got {significance_level!r}; "
                            "for example 0.05")
+    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
+        raise FramingError(f"top must be a positive integer or None, got {top!r}; for example 100")
 
     articles = corpus.to_frame()
     labels = corpus.group_labels(by).to_numpy()
@@ -340,10 +466,10 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                            f"{len(group_names)} ({found}); use a corpus with more groups or another by")
 
     if features == "ngrams":
-        matrix, terms = _ngram_counts(corpus, ngram_range)
+        matrix, terms, n_features = _ngram_counts(corpus, ngram_range, min_count)
     else:
-        matrix, terms = _lexicon_counts(corpus, lexicon)
-    n_features = matrix.shape[1]
+        matrix, terms = _lexicon_counts(corpus, lexicon, counts)
+        n_features = matrix.shape[1]
     matrix = sparse.diags(article_weights) @ matrix
     totals = np.asarray(matrix.sum(axis=0)).ravel()
     keep = np.flatnonzero(totals >= max(min_count, np.finfo(float).tiny))
@@ -355,65 +481,103 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
     member = rows >= 0
     indicator = sparse.csr_matrix((np.ones(member.sum()), (rows[member], np.flatnonzero(member))),
                                   shape=(len(group_names), len(corpus)))
-    group_counts = np.asarray((indicator @ matrix[:, keep]).todense()).reshape(len(group_names), len(keep))
+    group_counts = (indicator @ matrix[:, keep]).tocsr()
     group_tokens = np.asarray(indicator @ tokens).ravel()
-    corpus_tokens = tokens.sum()
-
+    comparison = _Comparison(group_names=np.array(group_names, dtype=object), group_counts=group_counts,
+                             group_tokens=group_tokens, totals=totals, corpus_tokens=tokens.sum(),
+                             prior=prior, prior_scale=prior_scale, n_features=n_features, terms=terms,
+                             features=features, significance_level=significance_level, top=top)
     if pair is None:
         sides = np.arange(len(group_names))
-        counts_i = group_counts
-        counts_j = totals[None, :] - group_counts
-        n_i = group_tokens[:, None]
-        n_j = corpus_tokens - n_i
-        versus = np.full(len(group_names), REST_LABEL, dtype=object)
     else:
         sides = np.array([group_index[pair[0]]])
-        counts_i = group_counts[[group_index[pair[0]]]]
-        counts_j = group_counts[[group_index[pair[1]]]]
-        n_i = group_tokens[[group_index[pair[0]]]][:, None]
-        n_j = group_tokens[[group_index[pair[1]]]][:, None]
-        versus = np.array([pair[1]], dtype=object)
-    counts_j = np.maximum(counts_j, 0.0)  # float round-off of totals - counts
-    if prior == "pooled":
-        prior_counts = prior_scale * (n_i + n_j) * totals[None, :] / corpus_tokens
-        prior_total = prior_scale * (n_i + n_j)
-    else:
-        prior_counts = np.full(counts_i.shape, float(prior))
-        prior_total = float(prior) * n_features
-    delta, se, z = _log_odds(counts_i, counts_j, prior_counts, n_i, n_j, prior_total)
-    p_value = 2.0 * ndtr(-np.abs(z))
-    p_adjusted = _holm(p_value)
+    n_terms = len(terms)
+    block = max(1, _BLOCK_CELLS // max(n_terms, 1))
+    pieces = [comparison.rows(sides[start:start + block], None if pair is None else group_index[pair[1]])
+              for start in range(0, len(sides), block)]
+    return pd.DataFrame({name: pieces[0][name] if isinstance(pieces[0][name], str)
+                         else np.concatenate([piece[name] for piece in pieces]) for name in pieces[0]})
 
-    n_comparisons, n_terms = counts_i.shape
-    term_rank = np.empty(n_terms, dtype=np.int64)
-    term_rank[np.lexsort((np.arange(n_terms), terms["term"].to_numpy(str)))] = np.arange(n_terms)
-    comparison = np.repeat(np.arange(n_comparisons), n_terms)
-    term_position = np.tile(np.arange(n_terms), n_comparisons)
-    order = np.lexsort((term_rank[term_position], -z.ravel(), comparison))
-    comparison, term_position = comparison[order], term_position[order]
 
-    def flat(values):
-        return np.broadcast_to(values, (n_comparisons, n_terms)).ravel()[order]
+class _Comparison:
+    """The log-odds of groups against the rest or another group, computed a block of groups at a time."""
 
-    columns = {
-        "group": np.array(group_names, dtype=object)[sides][comparison],
-        "versus": versus[comparison],
-        "feature": "ngram" if features == "ngrams" else "lexicon",
-    }
-    if features == "lexicon":
-        for key in _LEXICON_KEYS:
-            columns[key] = terms[key].to_numpy(object)[term_position]
-    columns["term"] = terms["term"].to_numpy(object)[term_position]
-    columns.update({
-        "count_group": flat(counts_i), "count_versus": flat(counts_j),
-        "n_tokens_group": flat(n_i), "n_tokens_versus": flat(n_j),
-    })
-    with np.errstate(divide="ignore", invalid="ignore"):
-        columns["rate_per_1000_group"] = 1000.0 * columns["count_group"] / columns["n_tokens_group"]
-        columns["rate_per_1000_versus"] = 1000.0 * columns["count_versus"] / columns["n_tokens_versus"]
-    columns.update({
-        "prior": flat(prior_counts), "delta": flat(delta), "se": flat(se), "z": flat(z),
-        "p_value": flat(p_value), "p_adjusted": flat(p_adjusted),
-    })
-    columns["significant"] = columns["p_adjusted"] < significance_level
-    return pd.DataFrame(columns)
+    def __init__(self, *, group_names, group_counts, group_tokens, totals, corpus_tokens, prior, prior_scale,
+                 n_features, terms, features, significance_level, top):
+        self.group_names, self.group_counts, self.group_tokens = group_names, group_counts, group_tokens
+        self.totals, self.corpus_tokens = totals, corpus_tokens
+        self.prior, self.prior_scale, self.n_features = prior, prior_scale, n_features
+        self.terms, self.features, self.significance_level, self.top = terms, features, significance_level, top
+        n_terms = len(terms)
+        self.term_rank = np.empty(n_terms, dtype=np.int64)
+        self.term_rank[np.argsort(terms["term"].to_numpy(object), kind="stable")] = np.arange(n_terms)
+
+    def rows(self, sides: np.ndarray, versus_side: int | None) -> dict:
+        """Columns of the output rows of the comparisons of ``sides`` (group positions), in output order."""
+        counts_i = self.group_counts[sides].toarray()
+        n_i = self.group_tokens[sides][:, None]
+        if versus_side is None:
+            counts_j = self.totals[None, :] - counts_i
+            n_j = self.corpus_tokens - n_i
+            versus = np.full(len(sides), REST_LABEL, dtype=object)
+        else:
+            counts_j = self.group_counts[[versus_side]].toarray()
+            n_j = self.group_tokens[[versus_side]][:, None]
+            versus = np.array([self.group_names[versus_side]], dtype=object)
+        counts_j = np.maximum(counts_j, 0.0)  # float round-off of totals - counts
+        if self.prior == "pooled":
+            prior_counts = self.prior_scale * (n_i + n_j) * self.totals[None, :] / self.corpus_tokens
+            prior_total = self.prior_scale * (n_i + n_j)
+        else:
+            prior_counts = np.full(counts_i.shape, float(self.prior))
+            prior_total = float(self.prior) * self.n_features
+        delta, se, z = _log_odds(counts_i, counts_j, prior_counts, n_i, n_j, prior_total)
+        p_value = 2.0 * ndtr(-np.abs(z))
+
+        comparison, term_position = self._order(z)
+        cell = comparison * z.shape[1] + term_position
+        p_adjusted = _holm_at(p_value, comparison, term_position)
+
+        def flat(values):
+            return np.broadcast_to(values, z.shape).ravel()[cell]
+
+        columns = {
+            "group": self.group_names[sides][comparison],
+            "versus": versus[comparison],
+            "feature": "ngram" if self.features == "ngrams" else "lexicon",
+        }
+        if self.features == "lexicon":
+            for key in _LEXICON_KEYS:
+                columns[key] = self.terms[key].to_numpy(object)[term_position]
+        columns["term"] = self.terms["term"].to_numpy(object)[term_position]
+        columns.update({
+            "count_group": flat(counts_i), "count_versus": flat(counts_j),
+            "n_tokens_group": flat(n_i), "n_tokens_versus": flat(n_j),
+        })
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns["rate_per_1000_group"] = 1000.0 * columns["count_group"] / columns["n_tokens_group"]
+            columns["rate_per_1000_versus"] = 1000.0 * columns["count_versus"] / columns["n_tokens_versus"]
+        columns.update({
+            "prior": flat(prior_counts), "delta": flat(delta), "se": flat(se), "z": flat(z),
+            "p_value": flat(p_value), "p_adjusted": p_adjusted,
+        })
+        columns["significant"] = columns["p_adjusted"] < self.significance_level
+        return columns
+
+    def _order(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(comparison, term) of the rows kept, sorted by comparison, then z descending, then term."""
+        n_comparisons, n_terms = z.shape
+        if self.top is None or self.top >= n_terms:
+            comparison = np.repeat(np.arange(n_comparisons), n_terms)
+            term_position = np.tile(np.arange(n_terms), n_comparisons)
+        else:
+            # Only terms at or above each comparison's top-th highest z can be among its first rows.
+            # (A NaN z sorts last; a comparison whose threshold is NaN keeps every term as a candidate.)
+            threshold = -np.partition(-z, self.top - 1, axis=1)[:, self.top - 1:self.top]
+            comparison, term_position = np.nonzero((z >= threshold) | np.isnan(threshold))
+        order = np.lexsort((self.term_rank[term_position], -z[comparison, term_position], comparison))
+        comparison, term_position = comparison[order], term_position[order]
+        if self.top is not None:
+            rank = np.arange(len(comparison)) - np.searchsorted(comparison, comparison)
+            comparison, term_position = comparison[rank < self.top], term_position[rank < self.top]
+        return comparison, term_position

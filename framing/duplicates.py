@@ -34,15 +34,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from framing._tokens import corpus_tokens
 from framing.corpus import Article, Corpus, as_corpus
 from framing.exceptions import FramingError
-from framing.text import TOKEN_PATTERN, normalize_text, tokenize
+from framing.text import TOKEN_PATTERN, normalize_text
 
 __all__ = ["DUPLICATE_COLUMNS", "EXACT_MAX_ARTICLES", "PASSAGE_COLUMNS", "copy_weights", "find_duplicates",
            "find_shared_passages"]
@@ -72,6 +74,10 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> np.uint64(31))
 
 
+def _token_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 def _shingle_sets(corpus: Corpus, shingle_size: int) -> list[np.ndarray]:
     """Sorted unique 64-bit shingle hashes of each article.
 
@@ -79,25 +85,26 @@ def _shingle_sets(corpus: Corpus, shingle_size: int) -> list[np.ndarray]:
     depend on the corpus or its order. An article shorter than
     ``shingle_size`` tokens has one shingle, all its tokens.
     """
-    token_hashes: dict[str, int] = {}
+    tokens = corpus_tokens(corpus)
+    token_hashes = np.fromiter(map(_token_hash, tokens.vocabulary), dtype=np.uint64, count=len(tokens.vocabulary))
     sets = []
-    for article in corpus:
-        tokens = tokenize(article.text)
-        for token in tokens:
-            if token not in token_hashes:
-                digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
-                token_hashes[token] = int.from_bytes(digest, "little")
-        ids = np.fromiter((token_hashes[token] for token in tokens), dtype=np.uint64, count=len(tokens))
-        if len(ids) == 0:
-            sets.append(ids)
+    for position in range(len(tokens)):
+        values = token_hashes[tokens.article(position)]
+        if len(values) == 0:
+            sets.append(values)
             continue
-        width = min(shingle_size, len(ids))
-        n_shingles = len(ids) - width + 1
-        hashes = np.zeros(n_shingles, dtype=np.uint64)
-        for offset in range(width):
-            hashes = hashes * _MULTIPLIER + ids[offset:offset + n_shingles]
-        sets.append(np.unique(_mix(hashes)))
+        sets.append(np.unique(_mix(_window_hashes(values, min(shingle_size, len(values))))))
     return sets
+
+
+def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
+    """A 64-bit polynomial hash of every run of ``width`` consecutive values (wrapping arithmetic)."""
+    values = values.astype(np.uint64, copy=False)
+    n_windows = len(values) - width + 1
+    hashes = np.zeros(n_windows, dtype=np.uint64)
+    for offset in range(width):
+        hashes = hashes * _MULTIPLIER + values[offset:offset + n_windows]
+    return hashes
 
 
 def _incidence(sets: list[np.ndarray]) -> sparse.csr_matrix:
@@ -134,7 +141,10 @@ def _minhash_signatures(sets: list[np.ndarray], num_perm: int, random_state) -> 
     multipliers = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     increments = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     signatures = np.full((len(sets), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-    budget = max(1, 2**22 // num_perm)
+    # Batches of about 2**20 hashes (8 MB) stay in cache; one buffer serves every batch.
+    budget = max(1, 2**20 // num_perm)
+    largest = max((len(values) for values in sets), default=0)
+    buffer = np.empty((num_perm, max(budget, largest)), dtype=np.uint64)
     position = 0
     while position < len(sets):
         stop, size = position, 0
@@ -145,8 +155,11 @@ def _minhash_signatures(sets: list[np.ndarray], num_perm: int, random_state) -> 
         if chosen:
             values = np.concatenate([sets[index] for index in chosen])
             starts = np.cumsum([0] + [len(sets[index]) for index in chosen[:-1]])
-            hashed = (values[:, None] * multipliers[None, :] + increments[None, :]) >> np.uint64(32)
-            signatures[chosen] = np.minimum.reduceat(hashed, starts, axis=0)
+            hashed = buffer[:, :len(values)]
+            np.multiply(multipliers[:, None], values[None, :], out=hashed)
+            hashed += increments[:, None]
+            # x >> 32 never decreases as x grows, so the minimum is taken before the shift.
+            signatures[chosen] = (np.minimum.reduceat(hashed, starts, axis=1) >> np.uint64(32)).T
         position = stop
     return signatures
 
@@ -172,25 +185,87 @@ def _lsh_candidates(signatures: np.ndarray, has_shingles: np.ndarray) -> tuple[n
     return unique // len(has_shingles), unique % len(has_shingles)
 
 
-def _intersections(incidence: sparse.csr_matrix, first: np.ndarray, second: np.ndarray,
-                   chunk: int = 50000) -> np.ndarray:
-    """Exact number of shared shingles of each candidate pair."""
+def _intersections(sets: list[np.ndarray], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Exact number of shared shingles of each candidate pair (the sets are sorted and unique)."""
     shared = np.zeros(len(first))
-    for start in range(0, len(first), chunk):
-        rows_a = incidence[first[start:start + chunk]]
-        rows_b = incidence[second[start:start + chunk]]
-        shared[start:start + chunk] = np.asarray(rows_a.multiply(rows_b).sum(axis=1)).ravel()
+    for pair, (index_a, index_b) in enumerate(zip(first, second)):
+        values_a, values_b = sets[index_a], sets[index_b]
+        if len(values_a) > len(values_b):
+            values_a, values_b = values_b, values_a
+        positions = np.searchsorted(values_b, values_a).clip(max=len(values_b) - 1)
+        shared[pair] = np.count_nonzero(values_b[positions] == values_a)
     return shared
 
 
-def _token_spans(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Lower-cased tokens, as :func:`tokenize` gives them, with spans in the displayed text."""
+def _word_ids() -> defaultdict[str, int]:
+    """A vocabulary that gives each new word the next integer id."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    return vocabulary
+
+
+def _token_spans(text: str, vocabulary: defaultdict[str, int]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Ids of the lower-cased tokens (as :func:`tokenize` gives them), with spans in the displayed text."""
     normalized = normalize_text(text)
-    tokens, spans = [], []
+    ids, spans = [], []
     for match in _TOKEN_RE.finditer(normalized.lower):
-        tokens.append(match.group())
+        ids.append(vocabulary[match.group()])
         spans.append(normalized.original_span(match.start(), match.end()))
-    return tokens, spans
+    return np.array(ids, dtype=np.int64), spans
+
+
+def _shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, min_words: int) -> list[tuple[int, int, int]]:
+    """Every maximal run of at least ``min_words`` equal tokens, as (length, last position in a, in b).
+
+    A run of ``n`` tokens is ``n - min_words + 1`` windows of ``min_words``
+    tokens that match at consecutive positions with the same offset between
+    the two articles, so runs are found from the matching windows (found by
+    hash, then compared token by token).
+    """
+    if min(len(ids_a), len(ids_b)) < min_words:
+        return []
+    hashes_a, hashes_b = _window_hashes(ids_a, min_words), _window_hashes(ids_b, min_words)
+    order_b = np.argsort(hashes_b, kind="stable")
+    sorted_b = hashes_b[order_b]
+    low = np.searchsorted(sorted_b, hashes_a, side="left")
+    n_equal = np.searchsorted(sorted_b, hashes_a, side="right") - low
+    first = np.repeat(np.arange(len(hashes_a)), n_equal)
+    within = np.arange(len(first)) - np.repeat(np.cumsum(n_equal) - n_equal, n_equal)
+    second = order_b[np.repeat(low, n_equal) + within]
+    windows_a = np.lib.stride_tricks.sliding_window_view(ids_a, min_words)
+    windows_b = np.lib.stride_tricks.sliding_window_view(ids_b, min_words)
+    same = (windows_a[first] == windows_b[second]).all(axis=1)
+    first, second = first[same], second[same]
+    if len(first) == 0:
+        return []
+    order = np.lexsort((first, first - second))
+    first, second = first[order], second[order]
+    starts = np.ones(len(first), dtype=bool)
+    starts[1:] = (first[1:] - second[1:] != first[:-1] - second[:-1]) | (first[1:] != first[:-1] + 1)
+    run_starts = np.flatnonzero(starts)
+    run_ends = np.append(run_starts[1:], len(first)) - 1
+    lengths = first[run_ends] - first[run_starts] + min_words
+    return list(zip(lengths.tolist(), (first[run_ends] + min_words - 1).tolist(),
+                    (second[run_ends] + min_words - 1).tolist()))
+
+
+def _passage_rows(text_a: str, ids_a: np.ndarray, spans_a: list, ids_b: np.ndarray, spans_b: list,
+                  min_words: int, top: int | None) -> list[tuple]:
+    """Rows of :func:`find_shared_passages`: longest runs first, each word of ``a`` in one passage at most."""
+    runs = _shared_runs(ids_a, ids_b, min_words)
+    runs.sort(key=lambda run: (-run[0], run[1] - run[0], run[2]))
+    taken = np.zeros(len(ids_a), dtype=bool)
+    rows = []
+    for length, last_a, last_b in runs:
+        first_a = last_a - length + 1
+        if taken[first_a:last_a + 1].any():
+            continue
+        taken[first_a:last_a + 1] = True
+        start, end = spans_a[first_a][0], spans_a[last_a][1]
+        rows.append((start, end, length, text_a[start:end], spans_b[last_b - length + 1][0], spans_b[last_b][1]))
+        if top is not None and len(rows) == top:
+            break
+    return rows
 
 
 def find_shared_passages(article_a: Article, article_b: Article, *, min_words: int = 8,
@@ -228,35 +303,9 @@ def find_shared_passages(article_a: Article, article_b: Article, *, min_words: i
         raise FramingError(f"min_words must be a positive integer, got {min_words!r}; for example 8")
     if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
         raise FramingError(f"top must be a positive integer or None, got {top!r}")
-    tokens_a, spans_a = _token_spans(article_a.text)
-    tokens_b, spans_b = _token_spans(article_b.text)
-    positions_b: dict[str, list[int]] = {}
-    for position, token in enumerate(tokens_b):
-        positions_b.setdefault(token, []).append(position)
-    runs = []  # (length, last position in a, last position in b)
-    previous: dict[int, int] = {}
-    for position, token in enumerate(tokens_a + [None]):
-        current = {}
-        if token is not None:
-            for position_b in positions_b.get(token, ()):
-                current[position_b] = previous.get(position_b - 1, 0) + 1
-        for position_b, length in previous.items():
-            if position_b + 1 not in current and length >= min_words:
-                runs.append((length, position - 1, position_b))
-        previous = current
-    runs.sort(key=lambda run: (-run[0], run[1] - run[0], run[2]))
-    taken = np.zeros(len(tokens_a), dtype=bool)
-    rows = []
-    for length, last_a, last_b in runs:
-        first_a = last_a - length + 1
-        if taken[first_a:last_a + 1].any():
-            continue
-        taken[first_a:last_a + 1] = True
-        start, end = spans_a[first_a][0], spans_a[last_a][1]
-        rows.append((start, end, length, article_a.text[start:end], spans_b[last_b - length + 1][0],
-                     spans_b[last_b][1]))
-        if top is not None and len(rows) == top:
-            break
+    vocabulary = _word_ids()
+    rows = _passage_rows(article_a.text, *_token_spans(article_a.text, vocabulary),
+                         *_token_spans(article_b.text, vocabulary), min_words, top)
     return pd.DataFrame(rows, columns=PASSAGE_COLUMNS).astype(
         {"start": "int64", "end": "int64", "n_words": "int64", "start_b": "int64", "end_b": "int64"})
 
@@ -344,14 +393,13 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
         method = "exact" if len(corpus) <= EXACT_MAX_ARTICLES else "minhash"
 
     sets = _shingle_sets(corpus, shingle_size)
-    incidence = _incidence(sets)
     sizes = np.array([len(values) for values in sets], dtype=float)
     if method == "exact":
-        first, second, shared = _exact_pairs(incidence)
+        first, second, shared = _exact_pairs(_incidence(sets))
     else:
         signatures = _minhash_signatures(sets, num_perm, random_state)
         first, second = _lsh_candidates(signatures, sizes > 0)
-        shared = _intersections(incidence, first, second)
+        shared = _intersections(sets, first, second)
     smaller = np.minimum(sizes[first], sizes[second])
     with np.errstate(divide="ignore", invalid="ignore"):
         containment = np.where(smaller > 0, shared / smaller, 0.0)
@@ -360,11 +408,17 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
     jaccard = shared / (sizes[first] + sizes[second] - shared)
 
     rows = []
+    vocabulary = _word_ids()
+    article_tokens = {}  # article id -> token ids and spans, for articles in several pairs
     for index_a, index_b, n_shared, pair_jaccard, pair_containment in zip(
             first, second, shared, jaccard, containment):
         article_a, article_b = _earliest_first(corpus[int(index_a)], corpus[int(index_b)])
-        passages = find_shared_passages(article_a, article_b, min_words=8, top=3)
-        text = " | ".join(f"[{row.start}:{row.end}] {' '.join(row.text.split())}" for row in passages.itertuples())
+        for article in (article_a, article_b):
+            if article.id not in article_tokens:
+                article_tokens[article.id] = _token_spans(article.text, vocabulary)
+        passages = _passage_rows(article_a.text, *article_tokens[article_a.id], *article_tokens[article_b.id],
+                                 min_words=8, top=3)
+        text = " | ".join(f"[{start}:{end}] {' '.join(passage.split())}" for start, end, _, passage, _, _ in passages)
         rows.append((article_a.id, article_b.id, article_a.outlet, article_b.outlet, float(pair_jaccard),
                      float(pair_containment), int(n_shared), text))
     table = pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)

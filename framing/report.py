@@ -20,6 +20,7 @@ import html
 import io
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ import pandas as pd  # noqa: E402
 from framing._version import __version__  # noqa: E402
 from framing.clusters import cluster_articles  # noqa: E402
 from framing.corpus import Corpus, as_corpus  # noqa: E402
-from framing.counting import count_terms  # noqa: E402
+from framing.counting import TERM_KEYS, _group_column, count_terms  # noqa: E402
 from framing.distinctive import distinctive_terms  # noqa: E402
 from framing.duplicates import copy_weights, find_duplicates  # noqa: E402
 from framing.exceptions import FramingError  # noqa: E402
@@ -50,16 +51,39 @@ TABLE_NAMES = ("articles", "terms", "outlets", "distinctive_terms", "duplicates"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FIGURE_STYLE = {"svg.hashsalt": "framing", "font.size": 9, "axes.titlesize": 10, "figure.dpi": 100}
+#: Figures draw at most this many groups (one colour and marker each), those with the most articles.
+MAX_FIGURE_GROUPS = 12
+#: ``distinctive_terms.csv`` keeps this many terms (highest z) per group and feature.
+DISTINCTIVE_TOP_TERMS = 100
 
 
 @dataclass
 class ReportResult:
-    """What :func:`write_report` computed and where it wrote it."""
+    """What :func:`write_report` computed and where it wrote it.
+
+    ``timings`` holds the wall-clock seconds of each stage, in the order run:
+    ``counting, duplicates, profiles, distinctive_terms, clustering, tables,
+    figures, html``.
+    """
 
     out: Path
     tables: dict[str, pd.DataFrame]
     figures: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Stopwatch:
+    """Wall-clock seconds of consecutive stages: each :meth:`lap` closes the stage that ran since the last."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -139,12 +163,14 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     Returns
     -------
     ReportResult
+        With the seconds each stage took in ``timings``.
 
     Notes
     -----
     Articles are processed in id order, so the same articles with the same
     options give byte-identical tables whatever order they were loaded in.
     """
+    clock = _Stopwatch()
     corpus = as_corpus(corpus)
     if len(corpus) == 0:
         raise FramingError("the corpus has no articles; nothing to report (see the load report)")
@@ -158,6 +184,8 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
              f"random_state={random_state}."]
 
     article_counts = count_terms(corpus, lexicons, by="article")
+    group_counts = _group_counts(corpus, lexicons, article_counts, by)
+    clock.lap("counting")
     duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
     duplicates = find_duplicates(corpus, **duplicate_options)
     weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
@@ -166,10 +194,12 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     else:
         notes.append(f"{len(duplicates)} near-duplicate pairs found and listed; copies are counted "
                      "(use --exclude-duplicates to leave them out).")
+    clock.lap("duplicates")
     profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
                                weights=weights, counts=article_counts)
-    group_counts = count_terms(corpus, lexicons, by=by)
-    distinctive = _distinctive(corpus, by, lexicons, weights, notes)
+    clock.lap("profiles")
+    distinctive = _distinctive(corpus, by, lexicons, weights, article_counts, notes)
+    clock.lap("distinctive_terms")
     clusters = None
     if len(corpus) >= 3:
         try:
@@ -178,9 +208,10 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
             notes.append(f"No clustering: {error}.")
     else:
         notes.append("No clustering: it needs at least 3 articles.")
+    clock.lap("clustering")
 
     tables = {
-        "articles": _articles_table(corpus, lexicons, clusters),
+        "articles": _articles_table(corpus, lexicons, clusters, article_counts),
         "terms": article_counts,
         "outlets": pd.DataFrame(profiles),
         "distinctive_terms": distinctive,
@@ -189,53 +220,132 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     }
     for name in TABLE_NAMES:
         write_table(tables[name], out / "tables" / f"{name}.csv")
+    clock.lap("tables")
 
     figures: list[Path] = []
+    shown = _figure_groups(corpus, by, notes)
+    profiles_shown = profiles[profiles.iloc[:, 0].isin(shown)] if shown is not None else profiles
     with plt.rc_context(_FIGURE_STYLE):
-        figures += _figure_axis_shares(profiles, out / "figures", formats)
+        figures += _figure_axis_shares(profiles_shown, out / "figures", formats)
+        if shown is not None:
+            group_counts = group_counts[group_counts.iloc[:, 0].isin(shown)]
         figure, ax = plt.subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
         plot_term_heatmap(group_counts, ax=ax)
         figures += _save_figure(figure, out / "figures", "term_heatmap", formats)
         figure, ax = plt.subplots(figsize=(9, 5.5))
-        plot_distinctive_terms(distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else
-                               distinctive, ax=ax)
+        ngrams = distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else distinctive
+        plot_distinctive_terms(ngrams[ngrams["group"].isin(shown)] if shown is not None else ngrams, ax=ax)
         figures += _save_figure(figure, out / "figures", "distinctive_terms", formats)
         if clusters is not None:
             figure, ax = plt.subplots(figsize=(8, 5.5))
-            plot_framing_map(clusters.articles, explained_variance=clusters.explained_variance, ax=ax)
+            outlets = _figure_groups(corpus, "outlet", notes if by != "outlet" else [])
+            plot_framing_map(clusters.articles[clusters.articles["outlet"].isin(outlets)] if outlets is not None
+                             else clusters.articles, explained_variance=clusters.explained_variance, ax=ax)
             figures += _save_figure(figure, out / "figures", "framing_map", formats)
         figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
-        similarity = outlet_similarity(profiles)
+        similarity = outlet_similarity(profiles_shown)
         plot_similarity(similarity, ax=left)
         plot_similarity(similarity, kind="dendrogram", ax=right)
         figures += _save_figure(figure, out / "figures", "similarity", formats)
         figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
+    clock.lap("figures")
     _write_index(out, corpus, lexicons, tables, figures, notes)
-    return ReportResult(out, tables, figures, notes)
+    clock.lap("html")
+    return ReportResult(out, tables, figures, notes, clock.laps)
 
 
-def _distinctive(corpus, by, lexicons, weights, notes) -> pd.DataFrame:
+def _distinctive(corpus, by, lexicons, weights, article_counts, notes) -> pd.DataFrame:
     frames = []
     for features in ("ngrams", "lexicon"):
         try:
-            frames.append(distinctive_terms(corpus, by=by, features=features, lexicon=lexicons, weights=weights))
+            frames.append(distinctive_terms(corpus, by=by, features=features, lexicon=lexicons, weights=weights,
+                                            top=DISTINCTIVE_TOP_TERMS, counts=article_counts))
         except FramingError as error:
             notes.append(f"No distinctive {features}: {error}.")
+    if any((frame.groupby("group").size() >= DISTINCTIVE_TOP_TERMS).any() for frame in frames):
+        notes.append(f"distinctive_terms.csv lists at most the {DISTINCTIVE_TOP_TERMS} highest-z terms of each "
+                     f"{by} and feature; framing.distinctive_terms gives every term.")
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["group", "versus", "term", "feature", "count_group", "count_versus", "z"])
 
 
-def _articles_table(corpus, lexicons, clusters) -> pd.DataFrame:
+def _group_counts(corpus, lexicons, article_counts, by: str) -> pd.DataFrame:
+    """``count_terms(corpus, lexicons, by=by)``, added up from the article counts instead of matching again.
+
+    Rows come in the same order: by group, then in lexicon order (the order
+    of ``Lexicon.entries``).
+    """
+    if by == "article":
+        return article_counts
+    entries = [(entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text)
+               for lexicon in lexicons for entry in lexicon.entries()]
+    if len(set(entries)) < len(entries):  # a term listed twice: its rows cannot be told apart
+        return count_terms(corpus, lexicons, by=by)
+    group, articles = _group_column(corpus, by)
+    sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
+                                                  n_tokens=("n_tokens", "sum")).reset_index()
+    entry = pd.MultiIndex.from_tuples(entries).get_indexer(pd.MultiIndex.from_frame(article_counts[TERM_KEYS]))
+    counts = article_counts[["article_id", *TERM_KEYS, "count"]].assign(entry=entry).merge(
+        articles[["article_id", group]], on="article_id")
+    counts = counts.groupby([group, *TERM_KEYS, "entry"], sort=False, as_index=False)["count"].sum()
+    table = counts.merge(sizes, on=group, how="left")
+    table["_group_order"] = table[group].map({value: i for i, value in enumerate(sizes[group])})
+    table = table.sort_values(["_group_order", "entry"], kind="stable")
+    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
+    return table[[group, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000"]].reset_index(drop=True)
+
+
+def _pole_shares(corpus, lexicons, article_counts) -> pd.DataFrame:
+    """``LexiconVectorizer(lexicon=lexicons, scale="share")`` features, from the article counts instead of matching.
+
+    One column per pole and category, in the vectorizer's order (that of
+    ``Lexicon.poles``): a pole's share of its axis in the article (0 when the
+    axis has no match), a category's rate per 1,000 tokens.
+    """
+    vectorizer = LexiconVectorizer(lexicon=lexicons, scale="share").set_output(transform="pandas").fit()
+    poles = [(lexicon.name, kind, axis, pole) for lexicon in lexicons for kind, axis, pole in lexicon.poles()]
+    if len(poles) != len(vectorizer.get_feature_names_out()):  # not one column per pole: let it count
+        return vectorizer.transform(corpus)
+    articles = corpus.to_frame()
+    rows = pd.Index(articles["id"]).get_indexer(article_counts["article_id"])
+    columns = pd.MultiIndex.from_tuples(poles).get_indexer(
+        pd.MultiIndex.from_frame(article_counts[["lexicon", "kind", "axis", "pole"]]))
+    counts = np.zeros((len(articles), len(poles)))
+    np.add.at(counts, (rows, columns), article_counts["count"].to_numpy(dtype=float))
+    n_tokens = articles["n_tokens"].to_numpy(dtype=float)[:, None]
+    axis_keys: dict[tuple[str, str], int] = {}
+    axis_of = np.array([axis_keys.setdefault((lexicon, axis), len(axis_keys)) for lexicon, _, axis, _ in poles])
+    is_share = np.array([kind == "axis" for _, kind, _, _ in poles])
+    totals = np.zeros((len(articles), len(axis_keys)))
+    np.add.at(totals.T, axis_of, counts.T)
+    totals = totals[:, axis_of]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(n_tokens > 0, 1000.0 * counts / n_tokens, 0.0)
+        shares = np.where(totals > 0, counts / totals, 0.0)
+    return pd.DataFrame(np.where(is_share, shares, rates), columns=vectorizer.get_feature_names_out())
+
+
+def _articles_table(corpus, lexicons, clusters, article_counts) -> pd.DataFrame:
     frame = corpus.to_frame()[["id", "outlet", "date", "title", "n_tokens"]].rename(columns={"id": "article_id"})
     frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
     if clusters is not None:
         frame = frame.merge(clusters.articles[["article_id", "cluster", "x", "y"]], on="article_id", how="left")
     else:
         frame = frame.assign(cluster=pd.NA, x=np.nan, y=np.nan)
-    vectorizer = LexiconVectorizer(lexicon=lexicons, scale="share").set_output(transform="pandas")
-    features = vectorizer.fit_transform(corpus)
+    features = _pole_shares(corpus, lexicons, article_counts)
     features.columns = [f"share:{name}" if ":" in name else f"rate:{name}" for name in features.columns]
     return pd.concat([frame.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
+
+
+def _figure_groups(corpus, by: str, notes) -> list[str] | None:
+    """The :data:`MAX_FIGURE_GROUPS` groups with the most articles, or None when figures can show every group."""
+    sizes = corpus.group_labels(by).value_counts()
+    if len(sizes) <= MAX_FIGURE_GROUPS:
+        return None
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1], str(item[0])))
+    notes.append(f"Figures show the {MAX_FIGURE_GROUPS} values of {by!r} with the most articles (of "
+                 f"{len(sizes)}); the tables cover every one.")
+    return [name for name, _ in ranked[:MAX_FIGURE_GROUPS]]
 
 
 def _figure_axis_shares(profiles, directory: Path, formats) -> list[Path]:
@@ -274,6 +384,9 @@ def _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, n
     per_article["axis_total"] = per_article.groupby("article_id")["count"].transform("sum")
     per_article = per_article.merge(frame[["id", "date", group]].rename(columns={"id": "article_id"}),
                                     on="article_id").assign(axis=axis.name)
+    shown = _figure_groups(corpus, group, notes if group != by else [])
+    if shown is not None:
+        per_article = per_article[per_article[group].isin(shown)]
     figure, ax = plt.subplots(figsize=(9, 4))
     plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, ax=ax)
     return _save_figure(figure, directory, "timeline", formats)
