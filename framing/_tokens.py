@@ -17,6 +17,7 @@ otherwise.
 
 from __future__ import annotations
 
+import array
 import functools
 import re
 import weakref
@@ -114,13 +115,11 @@ def corpus_tokens(corpus: Corpus) -> CorpusTokens:
         return _last[1]
     index: defaultdict[str, int] = defaultdict()
     index.default_factory = index.__len__  # a new token gets the next id
-    pieces = []
-    lengths = np.zeros(len(corpus) + 1, dtype=np.int64)
+    ids = array.array("i")  # one growing buffer, not one small array per article
+    offsets = np.zeros(len(corpus) + 1, dtype=np.int64)
     for position, article in enumerate(corpus):
-        tokens = word_tokens(article.text)
-        pieces.append(np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
-        lengths[position + 1] = len(tokens)
-    ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
-    tokens = CorpusTokens(list(index), ids, np.cumsum(lengths))
+        ids.extend(map(index.__getitem__, word_tokens(article.text)))
+        offsets[position + 1] = len(ids)
+    tokens = CorpusTokens(list(index), np.frombuffer(ids, dtype=np.int32), offsets)
     _last = (weakref.ref(corpus), tokens)
     return tokens

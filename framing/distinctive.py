@@ -210,41 +210,36 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
     n_vocabulary = max(len(vocabulary), 1)
 
     columns = []  # per n: column of the n-gram that starts at each word, -1 if it is rare or crosses articles
-    frequent_by_n = {}  # n -> codes of the n-grams kept, in column order
+    frequent_by_n = {}  # n -> codes of the n-grams kept, in column order (a unigram's code is its word id)
     distinct_by_n = {}  # n -> sorted codes of every n-gram, to decode longer ones
     n_features = n_columns = 0
     codes = words
     for n in range(1, max_n + 1):
-        if n > 1:
+        if n == 1:
+            tally = np.bincount(words, minlength=len(vocabulary))
+            distinct = np.flatnonzero(tally)
+            counts = tally[distinct]
+        else:
             # An n-gram is its (n-1)-gram prefix (as an index among the distinct ones) and a last word.
             codes = codes[:-1].astype(np.int64) if n == 2 else np.searchsorted(distinct_by_n[n - 1], codes[:-1])
             codes *= n_vocabulary
             codes += words[n - 1:]
-        within_article = article_of_word[:len(codes)] == article_of_word[n - 1:]
-        distinct = codes[within_article]
-        distinct.sort()
-        starts = np.flatnonzero(np.concatenate([[True], distinct[1:] != distinct[:-1]])) if len(distinct) else \
-            np.zeros(0, dtype=np.int64)
-        counts = np.diff(np.append(starts, len(distinct)))
-        distinct = distinct[starts]
-        if 1 < n < max_n:
-            distinct_by_n[n] = distinct
+            within_article = article_of_word[:len(codes)] == article_of_word[n - 1:]
+            distinct, counts = _tally(codes[within_article])
+            if n < max_n:
+                distinct_by_n[n] = distinct
         if n < min_n:
             continue
         n_features += len(distinct)
         frequent = distinct[counts >= min_count]
         del distinct, counts
-        # The column of each position's n-gram; within_article becomes "counted".
-        position = np.searchsorted(frequent, codes)
-        if len(frequent):
-            np.minimum(position, len(frequent) - 1, out=position)
-            within_article &= frequent[position] == codes
+        if n == 1:
+            column_of_word = np.full(len(vocabulary), -1, dtype=np.int32)
+            column_of_word[frequent] = np.arange(n_columns, n_columns + len(frequent))
+            columns.append(column_of_word[words])
         else:
-            within_article[:] = False
-        position += n_columns
-        position[~within_article] = -1
-        columns.append(position.astype(np.int32))
-        del position, within_article
+            columns.append(_columns(codes, within_article, frequent, n_columns))
+            del within_article
         frequent_by_n[n] = frequent
         n_columns += len(frequent)
     del codes, words
@@ -262,6 +257,31 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
         terms += [" ".join(vocabulary[word] for word in row) for row in gram_words.tolist()]
     matrix = _count_matrix(columns, article_of_word, word_offsets, n_columns)
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
+
+
+def _tally(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (sorted) and how often each occurs; sorts ``codes`` in place."""
+    codes.sort()
+    if len(codes) == 0:
+        return codes, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    return codes[starts], np.diff(np.append(starts, len(codes)))
+
+
+def _columns(codes: np.ndarray, counted: np.ndarray, frequent: np.ndarray, first_column: int) -> np.ndarray:
+    """The column of each code among the sorted ``frequent`` ones (from ``first_column``), -1 if absent or not counted.
+
+    ``counted`` is updated in place.
+    """
+    position = np.searchsorted(frequent, codes)
+    if len(frequent):
+        np.minimum(position, len(frequent) - 1, out=position)
+        counted &= frequent[position] == codes
+    else:
+        counted[:] = False
+    position += first_column
+    position[~counted] = -1
+    return position.astype(np.int32)
 
 
 def _count_matrix(columns: list[np.ndarray], article_of_word: np.ndarray, word_offsets: np.ndarray,

@@ -78,23 +78,30 @@ def _token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _shingle_sets(corpus: Corpus, shingle_size: int) -> list[np.ndarray]:
-    """Sorted unique 64-bit shingle hashes of each article.
+def _shingle_sets(corpus: Corpus, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique 64-bit shingle hashes of each article: article ``i``'s are ``values[offsets[i]:offsets[i + 1]]``.
 
     Token hashes come from BLAKE2b of the token, so a shingle's hash does not
     depend on the corpus or its order. An article shorter than
-    ``shingle_size`` tokens has one shingle, all its tokens.
+    ``shingle_size`` tokens has one shingle, all its tokens. The sets share
+    one array (an article has at most as many shingles as tokens), rather
+    than one small array each, which would leave the heap fragmented.
     """
     tokens = corpus_tokens(corpus)
     token_hashes = np.fromiter(map(_token_hash, tokens.vocabulary), dtype=np.uint64, count=len(tokens.vocabulary))
-    sets = []
+    values = np.empty(len(tokens.ids), dtype=np.uint64)
+    offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
     for position in range(len(tokens)):
-        values = token_hashes[tokens.article(position)]
-        if len(values) == 0:
-            sets.append(values)
-            continue
-        sets.append(np.unique(_mix(_window_hashes(values, min(shingle_size, len(values))))))
-    return sets
+        hashes = token_hashes[tokens.article(position)]
+        stored = offsets[position]
+        if len(hashes):
+            shingles = _mix(_window_hashes(hashes, min(shingle_size, len(hashes))))
+            shingles.sort()  # then drop repeats: np.unique costs more than this for small arrays
+            unique = shingles[np.concatenate([[True], shingles[1:] != shingles[:-1]])]
+            values[stored:stored + len(unique)] = unique
+            stored += len(unique)
+        offsets[position + 1] = stored
+    return values[:offsets[-1]], offsets
 
 
 def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
@@ -107,15 +114,12 @@ def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
     return hashes
 
 
-def _incidence(sets: list[np.ndarray]) -> sparse.csr_matrix:
+def _incidence(values: np.ndarray, offsets: np.ndarray) -> sparse.csr_matrix:
     """Binary article x shingle matrix."""
-    lengths = np.array([len(values) for values in sets], dtype=np.int64)
-    everything = np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64)
-    _, columns = np.unique(everything, return_inverse=True)
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    _, columns = np.unique(values, return_inverse=True)
     n_columns = int(columns.max()) + 1 if len(columns) else 0
-    return sparse.csr_matrix((np.ones(len(columns), dtype=np.float64), columns.ravel(), indptr),
-                             shape=(len(sets), n_columns))
+    return sparse.csr_matrix((np.ones(len(columns), dtype=np.float64), columns.ravel(), offsets),
+                             shape=(len(offsets) - 1, n_columns))
 
 
 def _exact_pairs(incidence: sparse.csr_matrix, block: int = 2000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -135,30 +139,28 @@ def _exact_pairs(incidence: sparse.csr_matrix, block: int = 2000) -> tuple[np.nd
             np.concatenate(shared))
 
 
-def _minhash_signatures(sets: list[np.ndarray], num_perm: int, random_state) -> np.ndarray:
+def _minhash_signatures(values: np.ndarray, offsets: np.ndarray, num_perm: int, random_state) -> np.ndarray:
     """MinHash signatures, one row per article, by multiply-shift hashing of the shingle hashes."""
     rng = np.random.default_rng(random_state)
     multipliers = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     increments = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    signatures = np.full((len(sets), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    n_articles = len(offsets) - 1
+    sizes = np.diff(offsets)
+    signatures = np.full((n_articles, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     # Batches of about 2**20 hashes (8 MB) stay in cache; one buffer serves every batch.
     budget = max(1, 2**20 // num_perm)
-    largest = max((len(values) for values in sets), default=0)
-    buffer = np.empty((num_perm, max(budget, largest)), dtype=np.uint64)
+    buffer = np.empty((num_perm, max(budget, int(sizes.max(initial=0)))), dtype=np.uint64)
     position = 0
-    while position < len(sets):
-        stop, size = position, 0
-        while stop < len(sets) and (size == 0 or size + len(sets[stop]) <= budget):
-            size += len(sets[stop])
-            stop += 1
-        chosen = [index for index in range(position, stop) if len(sets[index])]
-        if chosen:
-            values = np.concatenate([sets[index] for index in chosen])
-            starts = np.cumsum([0] + [len(sets[index]) for index in chosen[:-1]])
-            hashed = buffer[:, :len(values)]
-            np.multiply(multipliers[:, None], values[None, :], out=hashed)
+    while position < n_articles:
+        # The articles that fit in the budget (at least one), and the non-empty ones among them.
+        stop = max(position + 1, int(np.searchsorted(offsets, offsets[position] + budget, side="right")) - 1)
+        chosen = position + np.flatnonzero(sizes[position:stop])
+        if len(chosen):
+            hashed = buffer[:, :offsets[stop] - offsets[position]]
+            np.multiply(multipliers[:, None], values[None, offsets[position]:offsets[stop]], out=hashed)
             hashed += increments[:, None]
             # x >> 32 never decreases as x grows, so the minimum is taken before the shift.
+            starts = offsets[chosen] - offsets[position]
             signatures[chosen] = (np.minimum.reduceat(hashed, starts, axis=1) >> np.uint64(32)).T
         position = stop
     return signatures
@@ -185,11 +187,12 @@ def _lsh_candidates(signatures: np.ndarray, has_shingles: np.ndarray) -> tuple[n
     return unique // len(has_shingles), unique % len(has_shingles)
 
 
-def _intersections(sets: list[np.ndarray], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+def _intersections(values: np.ndarray, offsets: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Exact number of shared shingles of each candidate pair (the sets are sorted and unique)."""
     shared = np.zeros(len(first))
     for pair, (index_a, index_b) in enumerate(zip(first, second)):
-        values_a, values_b = sets[index_a], sets[index_b]
+        values_a = values[offsets[index_a]:offsets[index_a + 1]]
+        values_b = values[offsets[index_b]:offsets[index_b + 1]]
         if len(values_a) > len(values_b):
             values_a, values_b = values_b, values_a
         positions = np.searchsorted(values_b, values_a).clip(max=len(values_b) - 1)
@@ -204,14 +207,14 @@ def _word_ids() -> defaultdict[str, int]:
     return vocabulary
 
 
-def _token_spans(text: str, vocabulary: defaultdict[str, int]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Ids of the lower-cased tokens (as :func:`tokenize` gives them), with spans in the displayed text."""
+def _token_spans(text: str, vocabulary: defaultdict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of the lower-cased tokens (as :func:`tokenize` gives them), with their spans in the displayed text."""
     normalized = normalize_text(text)
     ids, spans = [], []
     for match in _TOKEN_RE.finditer(normalized.lower):
         ids.append(vocabulary[match.group()])
         spans.append(normalized.original_span(match.start(), match.end()))
-    return np.array(ids, dtype=np.int64), spans
+    return np.array(ids, dtype=np.int64), np.array(spans, dtype=np.int64).reshape(-1, 2)
 
 
 def _shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, min_words: int) -> list[tuple[int, int, int]]:
@@ -249,7 +252,7 @@ def _shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, min_words: int) -> list[t
                     (second[run_ends] + min_words - 1).tolist()))
 
 
-def _passage_rows(text_a: str, ids_a: np.ndarray, spans_a: list, ids_b: np.ndarray, spans_b: list,
+def _passage_rows(text_a: str, ids_a: np.ndarray, spans_a: np.ndarray, ids_b: np.ndarray, spans_b: np.ndarray,
                   min_words: int, top: int | None) -> list[tuple]:
     """Rows of :func:`find_shared_passages`: longest runs first, each word of ``a`` in one passage at most."""
     runs = _shared_runs(ids_a, ids_b, min_words)
@@ -261,8 +264,9 @@ def _passage_rows(text_a: str, ids_a: np.ndarray, spans_a: list, ids_b: np.ndarr
         if taken[first_a:last_a + 1].any():
             continue
         taken[first_a:last_a + 1] = True
-        start, end = spans_a[first_a][0], spans_a[last_a][1]
-        rows.append((start, end, length, text_a[start:end], spans_b[last_b - length + 1][0], spans_b[last_b][1]))
+        start, end = int(spans_a[first_a, 0]), int(spans_a[last_a, 1])
+        rows.append((start, end, length, text_a[start:end], int(spans_b[last_b - length + 1, 0]),
+                     int(spans_b[last_b, 1])))
         if top is not None and len(rows) == top:
             break
     return rows
@@ -392,14 +396,14 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
     if method == "auto":
         method = "exact" if len(corpus) <= EXACT_MAX_ARTICLES else "minhash"
 
-    sets = _shingle_sets(corpus, shingle_size)
-    sizes = np.array([len(values) for values in sets], dtype=float)
+    values, offsets = _shingle_sets(corpus, shingle_size)
+    sizes = np.diff(offsets).astype(float)
     if method == "exact":
-        first, second, shared = _exact_pairs(_incidence(sets))
+        first, second, shared = _exact_pairs(_incidence(values, offsets))
     else:
-        signatures = _minhash_signatures(sets, num_perm, random_state)
+        signatures = _minhash_signatures(values, offsets, num_perm, random_state)
         first, second = _lsh_candidates(signatures, sizes > 0)
-        shared = _intersections(sets, first, second)
+        shared = _intersections(values, offsets, first, second)
     smaller = np.minimum(sizes[first], sizes[second])
     with np.errstate(divide="ignore", invalid="ignore"):
         containment = np.where(smaller > 0, shared / smaller, 0.0)

@@ -1,7 +1,7 @@
 """Plots stage: axes-level seaborn figures, readable in black and white.
 
 Every function takes a tidy DataFrame and ``ax=None`` (the current Axes), draws
-on one Axes and returns it. None of them calls ``plt.show()`` or saves a file:
+on one Axes and returns it. None of them displays or saves the figure:
 that is the report's job. Empty data gives an empty, labelled Axes.
 
 Groups are told apart by colour (seaborn's colour-blind palette) *and* by

@@ -51,8 +51,8 @@ TABLE_NAMES = ("articles", "terms", "outlets", "distinctive_terms", "duplicates"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FIGURE_STYLE = {"svg.hashsalt": "framing", "font.size": 9, "axes.titlesize": 10, "figure.dpi": 100}
-#: Figures draw at most this many groups (one colour and marker each), those with the most articles.
-MAX_FIGURE_GROUPS = 12
+#: Figures draw at most this many groups (the palette has 10 colours), those with the most articles.
+MAX_FIGURE_GROUPS = 10
 #: ``distinctive_terms.csv`` keeps this many terms (highest z) per group and feature.
 DISTINCTIVE_TOP_TERMS = 100
 
