@@ -57,8 +57,7 @@ def _report_argv(context: Context, out: Path, lexicon: str | None) -> list[str]:
 
 def _run_report(context: Context, out: Path, lexicon: str | None) -> dict:
     argv = _report_argv(context, out, lexicon)
-    with open(context.work_path(f"{out.name}.log"), "wb") as log_file:
-        child = run_child(argv, cwd=context.repo, stdout=log_file)
+    child = run_child(argv, cwd=context.repo)
     if child.returncode != 0:
         raise RuntimeError(f"framing report failed with exit code {child.returncode}: {shlex.join(argv)}")
     return {"wall_seconds": child.wall_seconds, "cpu_seconds": child.user_seconds + child.system_seconds,

@@ -3,9 +3,10 @@
 :func:`corpus_tokens` gives, for each article, exactly the tokens of
 :func:`framing.text.tokenize`, as ids into one vocabulary. Both
 :func:`framing.distinctive.distinctive_terms` (n-grams) and
-:func:`framing.duplicates.find_duplicates` (shingles) need them; the last
-corpus tokenised is remembered (weakly, so it is freed with its corpus), and a
-report that calls both tokenises its corpus once.
+:func:`framing.duplicates.find_duplicates` (shingles) need them. Inside a
+``with shared_tokens():`` block (the report opens one around both) a corpus is
+tokenised once and its tokens are kept until the block ends; outside one,
+nothing is kept.
 
 Why not call ``tokenize`` on every text: it goes through NLTK's
 ``RegexpTokenizer``, which runs each match under a timeout (a guard against
@@ -18,10 +19,12 @@ otherwise.
 from __future__ import annotations
 
 import array
+import contextlib
 import functools
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +32,7 @@ import numpy as np
 from framing.corpus import Corpus
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
 
-__all__ = ["CorpusTokens", "corpus_tokens", "word_tokens"]
+__all__ = ["CorpusTokens", "corpus_tokens", "shared_tokens", "word_tokens"]
 
 #: :data:`TOKEN_PATTERN` on lower-case ASCII text, where ``[^\W_]`` is ``[a-z0-9]`` in every regex engine.
 _ASCII_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
@@ -42,7 +45,7 @@ def _tokenized_as_by_re(char: str) -> bool:
     """Whether ``tokenize`` and the ``re`` module agree on whether ``char`` is a word character.
 
     ``re`` takes a character as ``[^\\W_]`` exactly when ``str.isalnum()`` is
-    true. NLTK 3.10 matches with the third-party ``regex`` engine, whose
+    true. Recent NLTK matches with the third-party ``regex`` engine, whose
     ``\\w`` also covers marks, so a variation selector (U+FE0F) or a lone
     combining accent is a word character to ``tokenize`` but not to ``re``.
     A character that normalisation would change cannot be tested alone and
@@ -96,11 +99,23 @@ class CorpusTokens:
         return self.ids[self.offsets[position]:self.offsets[position + 1]]
 
 
-_last: tuple[weakref.ref, CorpusTokens] | None = None
+#: Tokens kept by the innermost :func:`shared_tokens` block, by corpus; None outside any block.
+_shared: weakref.WeakKeyDictionary[Corpus, CorpusTokens] | None = None
+
+
+@contextlib.contextmanager
+def shared_tokens() -> Iterator[None]:
+    """Within this block, each corpus is tokenised once, by the first stage that asks; the tokens go at its end."""
+    global _shared
+    outer, _shared = _shared, weakref.WeakKeyDictionary()
+    try:
+        yield
+    finally:
+        _shared = outer
 
 
 def corpus_tokens(corpus: Corpus) -> CorpusTokens:
-    """Token ids of every article, as :func:`framing.text.tokenize` splits them (cached for the last corpus).
+    """Token ids of every article, as :func:`framing.text.tokenize` splits them.
 
     Parameters
     ----------
@@ -109,10 +124,10 @@ def corpus_tokens(corpus: Corpus) -> CorpusTokens:
     Returns
     -------
     CorpusTokens
+        Computed once per corpus inside a :func:`shared_tokens` block.
     """
-    global _last
-    if _last is not None and _last[0]() is corpus:
-        return _last[1]
+    if _shared is not None and corpus in _shared:
+        return _shared[corpus]
     index: defaultdict[str, int] = defaultdict()
     index.default_factory = index.__len__  # a new token gets the next id
     ids = array.array("i")  # one growing buffer, not one small array per article
@@ -121,5 +136,6 @@ def corpus_tokens(corpus: Corpus) -> CorpusTokens:
         ids.extend(map(index.__getitem__, word_tokens(article.text)))
         offsets[position + 1] = len(ids)
     tokens = CorpusTokens(list(index), np.frombuffer(ids, dtype=np.int32), offsets)
-    _last = (weakref.ref(corpus), tokens)
+    if _shared is not None:
+        _shared[corpus] = tokens
     return tokens

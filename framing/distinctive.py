@@ -213,19 +213,20 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
     frequent_by_n = {}  # n -> codes of the n-grams kept, in column order (a unigram's code is its word id)
     distinct_by_n = {}  # n -> sorted codes of every n-gram, to decode longer ones
     n_features = n_columns = 0
-    codes = words
     for n in range(1, max_n + 1):
         if n == 1:
             tally = np.bincount(words, minlength=len(vocabulary))
             distinct = np.flatnonzero(tally)
             counts = tally[distinct]
         else:
-            # An n-gram is its (n-1)-gram prefix (as an index among the distinct ones) and a last word.
-            codes = codes[:-1].astype(np.int64) if n == 2 else np.searchsorted(distinct_by_n[n - 1], codes[:-1])
-            codes *= n_vocabulary
-            codes += words[n - 1:]
-            within_article = article_of_word[:len(codes)] == article_of_word[n - 1:]
-            distinct, counts = _tally(codes[within_article])
+            n_positions = max(len(words) - n + 1, 0)
+            within_article = article_of_word[:n_positions] == article_of_word[n - 1:]
+            codes = _gram_codes(words, 0, n_positions, n, distinct_by_n, n_vocabulary)
+            codes[~within_article] = -1  # not an n-gram; sorts first
+            distinct, counts = _tally(codes)  # sorts codes in place: they are computed again below
+            del codes
+            if len(distinct) and distinct[0] == -1:
+                distinct, counts = distinct[1:], counts[1:]
             if n < max_n:
                 distinct_by_n[n] = distinct
         if n < min_n:
@@ -238,11 +239,11 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
             column_of_word[frequent] = np.arange(n_columns, n_columns + len(frequent))
             columns.append(column_of_word[words])
         else:
-            columns.append(_columns(codes, within_article, frequent, n_columns))
+            columns.append(_columns(words, n, distinct_by_n, n_vocabulary, within_article, frequent, n_columns))
             del within_article
         frequent_by_n[n] = frequent
         n_columns += len(frequent)
-    del codes, words
+    del words
 
     terms = []
     for n, frequent in frequent_by_n.items():
@@ -259,6 +260,25 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
 
 
+def _gram_codes(words: np.ndarray, start: int, stop: int, n: int, distinct_by_n: dict, n_vocabulary: int) -> np.ndarray:
+    """Codes of the n-grams that start at ``words[start:stop]`` (for n > 1).
+
+    An n-gram's code is its (n-1)-gram prefix (the first word's id for n = 2,
+    else the prefix's index among the distinct (n-1)-grams) times the
+    vocabulary size, plus the last word's id. N-grams that run into the next
+    article get a code too; the caller masks them.
+    """
+    if stop <= start:
+        return np.zeros(0, dtype=np.int64)
+    codes = words[start:stop + n - 1]
+    for k in range(2, n + 1):
+        prefix = codes[:-1].astype(np.int64) if k == 2 else np.searchsorted(distinct_by_n[k - 1], codes[:-1])
+        prefix *= n_vocabulary
+        prefix += words[start + k - 1:stop + n - 1]
+        codes = prefix
+    return codes
+
+
 def _tally(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values (sorted) and how often each occurs; sorts ``codes`` in place."""
     codes.sort()
@@ -268,20 +288,24 @@ def _tally(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes[starts], np.diff(np.append(starts, len(codes)))
 
 
-def _columns(codes: np.ndarray, counted: np.ndarray, frequent: np.ndarray, first_column: int) -> np.ndarray:
-    """The column of each code among the sorted ``frequent`` ones (from ``first_column``), -1 if absent or not counted.
+def _columns(words: np.ndarray, n: int, distinct_by_n: dict, n_vocabulary: int, counted: np.ndarray,
+             frequent: np.ndarray, first_column: int, chunk: int = 2**22) -> np.ndarray:
+    """The column of the n-gram at each position: its place among the sorted ``frequent`` codes plus
+    ``first_column``, or -1 if it is rare or not ``counted``.
 
-    ``counted`` is updated in place.
+    Codes are computed again and looked up a chunk at a time, to bound the memory of the temporaries.
     """
-    position = np.searchsorted(frequent, codes)
-    if len(frequent):
+    columns = np.full(len(counted), -1, dtype=np.int32)
+    if len(frequent) == 0:
+        return columns
+    for start in range(0, len(counted), chunk):
+        stop = min(start + chunk, len(counted))
+        codes = _gram_codes(words, start, stop, n, distinct_by_n, n_vocabulary)
+        position = np.searchsorted(frequent, codes)
         np.minimum(position, len(frequent) - 1, out=position)
-        counted &= frequent[position] == codes
-    else:
-        counted[:] = False
-    position += first_column
-    position[~counted] = -1
-    return position.astype(np.int32)
+        found = counted[start:stop] & (frequent[position] == codes)
+        columns[start:stop][found] = position[found] + first_column
+    return columns
 
 
 def _count_matrix(columns: list[np.ndarray], article_of_word: np.ndarray, word_offsets: np.ndarray,
@@ -347,10 +371,10 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         (``"outlet"``, ``"event"``, ``"date"`` or a manifest column).
     features : {"ngrams", "lexicon"}, default="ngrams"
         ``"ngrams"``: word n-grams from :func:`framing.text.tokenize` without
-        scikit-learn's English stop words (the settings of
-        :func:`framing.features.make_tfidf_vectorizer`, counted with a
-        ``CountVectorizer``). ``"lexicon"``: matches of lexicon terms, as
-        counted by :func:`framing.count_terms`.
+        scikit-learn's English stop words (the n-grams a ``CountVectorizer``
+        with the settings of :func:`framing.features.make_tfidf_vectorizer`
+        counts, counted on token ids). ``"lexicon"``: matches of lexicon
+        terms, as counted by :func:`framing.count_terms`.
     lexicon : str, Lexicon, path or list of them, default="israel_gaza"
         Used when ``features="lexicon"``.
     pair : (str, str), optional

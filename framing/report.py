@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from framing._tokens import shared_tokens  # noqa: E402
 from framing._version import __version__  # noqa: E402
 from framing.clusters import cluster_articles  # noqa: E402
 from framing.corpus import Corpus, as_corpus  # noqa: E402
@@ -186,20 +187,21 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     article_counts = count_terms(corpus, lexicons, by="article")
     group_counts = _group_counts(corpus, lexicons, article_counts, by)
     clock.lap("counting")
-    duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
-    duplicates = find_duplicates(corpus, **duplicate_options)
-    weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
-    if exclude_duplicates:
-        notes.append(f"Copies excluded from profiles and distinctive terms: {int((weights == 0).sum())} articles.")
-    else:
-        notes.append(f"{len(duplicates)} near-duplicate pairs found and listed; copies are counted "
-                     "(use --exclude-duplicates to leave them out).")
-    clock.lap("duplicates")
-    profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
-                               weights=weights, counts=article_counts)
-    clock.lap("profiles")
-    distinctive = _distinctive(corpus, by, lexicons, weights, article_counts, notes)
-    clock.lap("distinctive_terms")
+    with shared_tokens():  # find_duplicates and distinctive_terms tokenise the corpus once
+        duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
+        duplicates = find_duplicates(corpus, **duplicate_options)
+        weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
+        if exclude_duplicates:
+            notes.append(f"Copies excluded from profiles and distinctive terms: {int((weights == 0).sum())} articles.")
+        else:
+            notes.append(f"{len(duplicates)} near-duplicate pairs found and listed; copies are counted "
+                         "(use --exclude-duplicates to leave them out).")
+        clock.lap("duplicates")
+        profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
+                                   weights=weights, counts=article_counts)
+        clock.lap("profiles")
+        distinctive = _distinctive(corpus, by, lexicons, weights, article_counts, notes)
+        clock.lap("distinctive_terms")
     clusters = None
     if len(corpus) >= 3:
         try:
@@ -224,23 +226,22 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
 
     figures: list[Path] = []
     shown = _figure_groups(corpus, by, notes)
-    profiles_shown = profiles[profiles.iloc[:, 0].isin(shown)] if shown is not None else profiles
+    profiles_shown = _only(profiles, profiles.columns[0], shown)
+    group_counts = _only(group_counts, group_counts.columns[0], shown)
     with plt.rc_context(_FIGURE_STYLE):
         figures += _figure_axis_shares(profiles_shown, out / "figures", formats)
-        if shown is not None:
-            group_counts = group_counts[group_counts.iloc[:, 0].isin(shown)]
         figure, ax = plt.subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
         plot_term_heatmap(group_counts, ax=ax)
         figures += _save_figure(figure, out / "figures", "term_heatmap", formats)
         figure, ax = plt.subplots(figsize=(9, 5.5))
         ngrams = distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else distinctive
-        plot_distinctive_terms(ngrams[ngrams["group"].isin(shown)] if shown is not None else ngrams, ax=ax)
+        plot_distinctive_terms(_only(ngrams, "group", shown), ax=ax)
         figures += _save_figure(figure, out / "figures", "distinctive_terms", formats)
         if clusters is not None:
             figure, ax = plt.subplots(figsize=(8, 5.5))
-            outlets = _figure_groups(corpus, "outlet", notes if by != "outlet" else [])
-            plot_framing_map(clusters.articles[clusters.articles["outlet"].isin(outlets)] if outlets is not None
-                             else clusters.articles, explained_variance=clusters.explained_variance, ax=ax)
+            outlets = shown if by == "outlet" else _figure_groups(corpus, "outlet", notes)
+            plot_framing_map(_only(clusters.articles, "outlet", outlets),
+                             explained_variance=clusters.explained_variance, ax=ax)
             figures += _save_figure(figure, out / "figures", "framing_map", formats)
         figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
         similarity = outlet_similarity(profiles_shown)
@@ -348,6 +349,11 @@ def _figure_groups(corpus, by: str, notes) -> list[str] | None:
     return [name for name, _ in ranked[:MAX_FIGURE_GROUPS]]
 
 
+def _only(frame: pd.DataFrame, column: str, shown: list[str] | None) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``shown``; every row when ``shown`` is None."""
+    return frame if shown is None else frame[frame[column].isin(shown)]
+
+
 def _figure_axis_shares(profiles, directory: Path, formats) -> list[Path]:
     axes_names = list(dict.fromkeys(profiles.loc[profiles["measure"] == "share", "axis"]))
     if not axes_names:
@@ -384,9 +390,7 @@ def _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, n
     per_article["axis_total"] = per_article.groupby("article_id")["count"].transform("sum")
     per_article = per_article.merge(frame[["id", "date", group]].rename(columns={"id": "article_id"}),
                                     on="article_id").assign(axis=axis.name)
-    shown = _figure_groups(corpus, group, notes if group != by else [])
-    if shown is not None:
-        per_article = per_article[per_article[group].isin(shown)]
+    per_article = _only(per_article, group, _figure_groups(corpus, group, notes if group != by else []))
     figure, ax = plt.subplots(figsize=(9, 4))
     plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, ax=ax)
     return _save_figure(figure, directory, "timeline", formats)

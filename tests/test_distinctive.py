@@ -8,10 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
+from sklearn.feature_extraction.text import CountVectorizer
 
 from framing import Article, Corpus
+from framing.counting import count_terms
 from framing.distinctive import REST_LABEL, _holm, distinctive_terms, log_odds_dirichlet
 from framing.exceptions import FramingError
+from framing.features import make_tfidf_vectorizer
 
 COUNTS_I = [10, 0, 5, 85]
 COUNTS_J = [2, 8, 5, 85]
@@ -238,6 +241,7 @@ def test_eight_groups_in_one_call(rng):
     ({"ngram_range": (2, 1)}, "ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n, got (2, 1); "
                               "for example (1, 2)"),
     ({"significance_level": 5.0}, "significance_level must be between 0 and 1, got 5.0; for example 0.05"),
+    ({"top": 0}, "top must be a positive integer or None, got 0; for example 100"),
     ({"weights": {"w1": 1.0}}, "weights must be a pandas Series indexed by article id, got dict; build one "
                                "with copy_weights"),
     ({"weights": pd.Series({"w1": 1.0})}, "weights has no value for 5 article(s), e.g. 'w2'; give a weight for "
@@ -273,3 +277,63 @@ def test_fewer_than_two_groups(small_corpus):
 def test_groups_by_event(small_corpus):
     table = distinctive_terms(small_corpus, by="event", min_count=1)
     assert list(dict.fromkeys(table["group"])) == ["e1", "e2"]
+
+
+# -- n-gram counting and the report's options --------------------------------------
+
+TRICKY_TEXTS = [
+    "Hamas-run ministry: 1,200 killed; Israel\u2019s \u201cflexibility\u201d -- a cease-fire?",
+    "The the THE and of; don't 'quote' -leading trailing- a--b a'-b snake_case",
+    "Caf\u00e9 cafe\u0301 na\u00efve \u0130stanbul Stra\u00dfe \ufb01le \u00bd \u2460",
+    "Flags \U0001f1fa\U0001f1f8 and \u2764\ufe0f love; derp\u2122\ufe0f; \u0915\u093f\u0924\u093e\u092c",
+    "",
+    "the and of",  # only stop words
+    "Gaza gaza GAZA ceasefire talks resumed; talks stalled; ceasefire talks resumed",
+]
+
+
+def _countvectorizer_counts(texts, ngram_range):
+    """Term -> count over all texts, from scikit-learn with the toolkit's settings (the definition)."""
+    settings = make_tfidf_vectorizer(ngram_range=ngram_range).get_params()
+    allowed = CountVectorizer().get_params()
+    vectorizer = CountVectorizer(**{key: value for key, value in settings.items() if key in allowed and key != "dtype"})
+    matrix = vectorizer.fit_transform(texts)
+    return dict(zip(vectorizer.get_feature_names_out(), np.asarray(matrix.sum(axis=0)).ravel().tolist()))
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 2), (1, 3), (2, 3)])
+def test_ngrams_are_those_of_a_countvectorizer_with_the_toolkit_settings(ngram_range):
+    texts = TRICKY_TEXTS * 2
+    corpus = Corpus([Article(f"a{index}", text, outlet="AB"[index % 2]) for index, text in enumerate(texts)])
+    table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range)
+    totals = (table["count_group"] + table["count_versus"]).groupby(table["term"]).first()
+    assert totals.to_dict() == _countvectorizer_counts(texts, ngram_range)
+
+
+def test_rare_ngrams_still_count_in_the_uniform_prior(small_corpus):
+    # a_0 = prior x every distinct n-gram, so dropping rare ones must not change delta or z of the others
+    everything = distinctive_terms(small_corpus, prior=0.5, min_count=0).set_index(["group", "term"])
+    frequent = distinctive_terms(small_corpus, prior=0.5, min_count=2).set_index(["group", "term"])
+    assert 0 < len(frequent) < len(everything)
+    shared = everything.loc[frequent.index]
+    np.testing.assert_array_equal(shared["delta"], frequent["delta"])
+    np.testing.assert_array_equal(shared["z"], frequent["z"])
+
+
+@pytest.mark.parametrize("pair", [None, ("Wire", "Resist")])
+def test_top_keeps_the_first_rows_of_each_comparison(small_corpus, pair):
+    everything = distinctive_terms(small_corpus, min_count=1, pair=pair)
+    top = distinctive_terms(small_corpus, min_count=1, pair=pair, top=3)
+    expected = everything.groupby("group", sort=False).head(3).reset_index(drop=True)
+    pd.testing.assert_frame_equal(top, expected)  # p_adjusted still corrects for every term
+
+
+def test_top_larger_than_the_vocabulary_keeps_everything(small_corpus):
+    pd.testing.assert_frame_equal(distinctive_terms(small_corpus, min_count=1, top=10_000),
+                                  distinctive_terms(small_corpus, min_count=1))
+
+
+def test_lexicon_counts_can_be_passed_in(small_corpus):
+    counts = count_terms(small_corpus, "israel_gaza", by="article")
+    pd.testing.assert_frame_equal(distinctive_terms(small_corpus, features="lexicon", min_count=1, counts=counts),
+                                  distinctive_terms(small_corpus, features="lexicon", min_count=1))

@@ -10,7 +10,8 @@ import pytest
 
 from framing import Article, Corpus, load_corpus
 from framing.distinctive import distinctive_terms
-from framing.duplicates import DUPLICATE_COLUMNS, copy_weights, find_duplicates, find_shared_passages
+from framing.duplicates import (DUPLICATE_COLUMNS, _minhash_signatures, copy_weights, find_duplicates,
+                                find_shared_passages)
 from framing.exceptions import FramingError
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "duplicates"
@@ -134,7 +135,63 @@ def test_shared_passages_found_in_any_order_longest_first():
     assert len(find_shared_passages(a, b, min_words=3, top=1)) == 1
 
 
+def _reference_passages(words_a, words_b, min_words):
+    """Every maximal run of equal words at one offset, longest first, each word of a used once: by brute force."""
+    runs = []
+    for offset in range(-len(words_b), len(words_a) + 1):
+        length = 0
+        for position_a in range(len(words_a) + 1):
+            position_b = position_a - offset
+            same = (position_a < len(words_a) and 0 <= position_b < len(words_b)
+                    and words_a[position_a] == words_b[position_b])
+            if same:
+                length += 1
+                continue
+            if length >= min_words:
+                runs.append((length, position_a - 1, position_b - 1))
+            length = 0
+    runs.sort(key=lambda run: (-run[0], run[1] - run[0], run[2]))
+    taken, kept = set(), []
+    for length, last_a, last_b in runs:
+        span = set(range(last_a - length + 1, last_a + 1))
+        if not span & taken:
+            taken |= span
+            kept.append((length, last_a - length + 1, last_b - length + 1))
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_shared_passages_match_a_brute_force_search_on_repetitive_text(seed):
+    rng = np.random.default_rng(seed)
+    words = ["alpha", "beta", "gamma"][:1 + seed % 3]
+    text = " ".join(rng.choice(words, size=30))
+    words_a = (text + " " + " ".join(rng.choice(words, size=20))).split()
+    words_b = (" ".join(rng.choice(words, size=10)) + " " + text).split()
+    min_words = 1 + seed % 6
+    passages = find_shared_passages(Article("a", " ".join(words_a)), Article("b", " ".join(words_b)),
+                                    min_words=min_words, top=None)
+    expected = _reference_passages(words_a, words_b, min_words)
+    assert passages["n_words"].tolist() == [length for length, _, _ in expected]
+    starts_a = np.cumsum([0] + [len(word) + 1 for word in words_a])
+    starts_b = np.cumsum([0] + [len(word) + 1 for word in words_b])
+    assert passages["start"].tolist() == [starts_a[first_a] for _, first_a, _ in expected]
+    assert passages["start_b"].tolist() == [starts_b[first_b] for _, _, first_b in expected]
+
+
 # -- exact versus MinHash -------------------------------------------------------------
+
+def test_minhash_signature_is_the_minimum_of_multiply_shift_hashes():
+    values = np.array([3, 2**63 + 5, 17, 2**64 - 1, 42], dtype=np.uint64)
+    offsets = np.array([0, 2, 2, 5])  # three articles, the second without shingles
+    signatures = _minhash_signatures(values, offsets, 4, 11)
+    rng = np.random.default_rng(11)
+    multipliers = [int(m) * 2 + 1 for m in rng.integers(1, 2**63, size=4, dtype=np.uint64)]
+    increments = [int(b) for b in rng.integers(0, 2**63, size=4, dtype=np.uint64)]
+    for article, (start, stop) in enumerate(zip(offsets[:-1], offsets[1:])):
+        for permutation, (multiplier, increment) in enumerate(zip(multipliers, increments)):
+            hashes = [((multiplier * int(value) + increment) % 2**64) >> 32 for value in values[start:stop]]
+            assert int(signatures[article, permutation]) == min(hashes, default=2**64 - 1)
+
 
 @pytest.fixture
 def planted_corpus(rng):

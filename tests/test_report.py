@@ -5,9 +5,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from framing import Article, Corpus
+from framing import Article, Corpus, _tokens
 from framing.cli import main
-from framing.report import write_report
+from framing.counting import count_terms
+from framing.features import LexiconVectorizer
+from framing.lexicon import load_lexicons
+from framing.report import MAX_FIGURE_GROUPS, _group_counts, _pole_shares, write_report
 
 TABLES = ["articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report"]
 FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline"]
@@ -92,3 +95,51 @@ def test_report_option_errors(seeds_dir, tmp_path, capsys):
     assert "formats=gif is not valid; use a comma-separated subset of png,svg,pdf" in capsys.readouterr().err
     assert main(["report", str(seeds_dir)]) == 2
     assert "the following arguments are required: --out" in capsys.readouterr().err
+
+
+def test_report_times_its_stages(seed_report):
+    _, result = seed_report
+    assert list(result.timings) == ["counting", "duplicates", "profiles", "distinctive_terms", "clustering", "tables",
+                                    "figures", "html"]
+    assert all(seconds >= 0 for seconds in result.timings.values())
+
+
+@pytest.mark.parametrize("lexicon", [["israel_gaza"], ["israel_gaza", "us_immigration"]])
+@pytest.mark.parametrize("by", ["outlet", "event", "date", "article"])
+def test_group_counts_from_article_counts_equal_counting_again(seed_corpus, small_corpus, lexicon, by):
+    lexicons = tuple(load_lexicons(lexicon))
+    for corpus in (seed_corpus, small_corpus):
+        article_counts = count_terms(corpus, lexicons, by="article")
+        pd.testing.assert_frame_equal(_group_counts(corpus, lexicons, article_counts, by),
+                                      count_terms(corpus, lexicons, by=by))
+
+
+@pytest.mark.parametrize("lexicon", [["israel_gaza"], ["israel_gaza", "us_immigration"]])
+def test_pole_shares_from_article_counts_equal_the_vectorizer(seed_corpus, small_corpus, lexicon):
+    lexicons = tuple(load_lexicons(lexicon))
+    for corpus in (seed_corpus, small_corpus):
+        expected = LexiconVectorizer(lexicon=lexicons, scale="share").set_output(transform="pandas").fit_transform(
+            corpus)
+        pd.testing.assert_frame_equal(_pole_shares(corpus, lexicons, count_terms(corpus, lexicons, by="article")),
+                                      expected)
+
+
+def test_figures_show_the_largest_groups_and_tables_keep_all(tmp_path):
+    n_outlets = MAX_FIGURE_GROUPS + 2
+    words = ["hostages", "captives", "detainees", "prisoners"]
+    articles = [Article(f"a{outlet:02d}{index}", f"Militants freed {words[outlet % 4]} and {words[index % 4]}; "
+                        f"{'the ceasefire held' if outlet % 2 else 'the war went on'}. " * (1 + index),
+                        outlet=f"Outlet {outlet:02d}")
+                for outlet in range(n_outlets) for index in range(1 + outlet % 3)]
+    result = write_report(Corpus(articles), tmp_path, formats="png")
+    assert result.tables["outlets"]["outlet"].nunique() == n_outlets
+    assert any(f"Figures show the {MAX_FIGURE_GROUPS} values of 'outlet' with the most articles (of {n_outlets})"
+               in note for note in result.notes)
+
+
+def test_report_tokenises_each_article_once(seed_corpus, tmp_path, monkeypatch):
+    calls = []
+    tokenise = _tokens.word_tokens
+    monkeypatch.setattr(_tokens, "word_tokens", lambda text: calls.append(text) or tokenise(text))
+    write_report(seed_corpus, tmp_path, formats="png")
+    assert len(calls) == len(seed_corpus)  # shared by find_duplicates and distinctive_terms
