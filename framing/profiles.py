@@ -15,8 +15,8 @@ import zlib
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from framing._stats import poisson_rate_interval, wilson_interval
 from framing.corpus import as_corpus
 from framing.counting import _group_column, count_terms
 from framing.exceptions import FramingError
@@ -66,23 +66,6 @@ def _bootstrap_sums(matrix: np.ndarray, n_bootstrap: int, rng: np.random.Generat
         weights = rng.multinomial(n_rows, np.full(n_rows, 1.0 / n_rows), size=size)
         sums[start:start + size] = weights @ matrix
     return sums
-
-
-def _wilson(count: np.ndarray, total: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = count / total
-        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return centre - half, centre + half
-
-
-def _poisson_rate(count: np.ndarray, tokens: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    alpha = 1 - confidence
-    low = np.where(count > 0, stats.chi2.ppf(alpha / 2, 2 * count) / 2, 0.0)
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * (count + 1)) / 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return 1000.0 * low / tokens, 1000.0 * high / tokens
 
 
 def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_bootstrap: int = 2000,
@@ -185,8 +168,8 @@ def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_boot
         with warnings.catch_warnings():  # an axis a group never uses has no bootstrap values at all
             warnings.simplefilter("ignore", RuntimeWarning)
             boot_low, boot_high = np.nanpercentile(finite, [tail, 100 - tail], axis=0)
-        wilson_low, wilson_high = _wilson(total_counts, axis_totals, confidence)
-        poisson_low, poisson_high = _poisson_rate(total_counts, np.full_like(total_counts, total_tokens), confidence)
+        wilson_low, wilson_high = wilson_interval(total_counts, axis_totals, confidence)
+        poisson_low, poisson_high = poisson_rate_interval(total_counts, np.full_like(total_counts, total_tokens), confidence)
         low = np.fmin(boot_low, np.where(is_share, wilson_low, poisson_low))
         high = np.fmax(boot_high, np.where(is_share, wilson_high, poisson_high))
         defined = np.where(is_share, axis_totals > 0, total_tokens > 0)
