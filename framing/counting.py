@@ -22,26 +22,59 @@ from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
 from framing.text import character_classes, normalize_text, split_sentences
+from framing.voice import VOICES, check_voice, segment_voice, voice_at
 
 __all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
 
 MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start", "end", "match",
-                 "sentence_start", "sentence_end", "sentence"]
+                 "voice", "speaker", "sentence_start", "sentence_end", "sentence"]
 TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
+#: Count columns per voice in :func:`count_terms`, in :data:`framing.voice.VOICES` order.
+VOICE_COUNT_COLUMNS = [f"count_{voice}" for voice in VOICES]
+
+
+def select_voice(counts: pd.DataFrame, voice) -> pd.DataFrame:
+    """A :func:`count_terms` table whose ``count`` (and rate) adds up only the voices ``voice`` selects.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Output of :func:`count_terms`, with its ``count_<voice>`` columns.
+    voice : {"all", "narration", "quotation", "scare_quote"} or list of them
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``count`` and ``rate_per_1000`` recomputed.
+    """
+    selected = check_voice(voice)
+    missing = [column for column in VOICE_COUNT_COLUMNS if column not in counts]
+    if missing:
+        raise FramingError(f"counts has no {', '.join(missing)} column; pass the output of framing.count_terms")
+    counts = counts.copy()
+    counts["count"] = counts[[f"count_{value}" for value in selected]].sum(axis=1).astype("int64")
+    if "rate_per_1000" in counts:
+        counts["rate_per_1000"] = 1000.0 * counts["count"] / counts["n_tokens"].where(counts["n_tokens"] > 0)
+    return counts
 
 
 def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
-    """Yield (article, normalised text, matches, matcher), one article at a time.
+    """Yield (article, normalised text, matches, voices, matcher), one article at a time.
 
     Each text is normalised once; its character classes serve both the
     matcher's word boundaries and the token count, which the corpus caches.
+    ``voices`` holds the :class:`~framing.voice.VoiceSpan` of each match (the
+    voice segmentation runs only on articles with matches).
     """
     matcher = matcher_for(lexicons)
     for article in corpus:
         normalized = normalize_text(article.text)
         classes = character_classes(normalized.text)
         corpus.n_tokens(article, normalized=normalized, classes=classes)
-        yield article, normalized, matcher.match(normalized, classes), matcher
+        matches = matcher.match(normalized, classes)
+        voices = voice_at(segment_voice(article.text),
+                          [normalized.original_span(m.start, m.end)[0] for m in matches]) if matches else []
+        yield article, normalized, matches, voices, matcher
 
 
 def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
@@ -68,12 +101,12 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
     corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     rows = []
-    for article, normalized, matches, matcher in _iter_article_matches(corpus, lexicons):
+    for article, normalized, matches, voices, matcher in _iter_article_matches(corpus, lexicons):
         if not matches:
             continue
         sentences = split_sentences(normalized.text)
         sentence_starts = [span[0] for span in sentences]
-        for match in matches:
+        for match, voice in zip(matches, voices):
             entry = matcher.entries[match.entry]
             start, end = normalized.original_span(match.start, match.end)
             slot = max(bisect.bisect_right(sentence_starts, match.start) - 1, 0)
@@ -84,8 +117,8 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
             else:
                 sentence_start, sentence_end = start, end
             rows.append((article.id, article.outlet, entry.lexicon, entry.kind, entry.axis, entry.pole,
-                         entry.term.text, start, end, article.text[start:end], sentence_start, sentence_end,
-                         article.text[sentence_start:sentence_end]))
+                         entry.term.text, start, end, article.text[start:end], voice.voice, voice.speaker,
+                         sentence_start, sentence_end, article.text[sentence_start:sentence_end]))
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
 
@@ -100,19 +133,23 @@ def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
 
 
 def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...]) -> pd.DataFrame:
+    """Per article and term: matches in each voice (``count_<voice>``) and an ``entry`` index for ordering."""
     rows = []
-    for article, _, matches, matcher in _iter_article_matches(corpus, lexicons):
-        tally: dict[int, int] = {}
-        for match in matches:
-            tally[match.entry] = tally.get(match.entry, 0) + 1
-        for index, count in tally.items():
+    slot = {voice: position for position, voice in enumerate(VOICES)}
+    for article, _, matches, voices, matcher in _iter_article_matches(corpus, lexicons):
+        tally: dict[int, list[int]] = {}
+        for match, voice in zip(matches, voices):
+            tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice.voice]] += 1
+        for index, counts in tally.items():
             entry = matcher.entries[index]
-            rows.append((article.id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, count, index))
-    frame = pd.DataFrame(rows, columns=["article_id", *TERM_KEYS, "count", "entry"])
-    return frame.astype({"count": "int64", "entry": "int64"})
+            rows.append((article.id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *counts,
+                         index))
+    frame = pd.DataFrame(rows, columns=["article_id", *TERM_KEYS, *VOICE_COUNT_COLUMNS, "entry"])
+    return frame.astype(dict.fromkeys([*VOICE_COUNT_COLUMNS, "entry"], "int64"))
 
 
-def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.DataFrame:
+def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="all",
+                counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Count lexicon terms per article or per group of articles.
 
     Parameters
@@ -123,15 +160,25 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.Dat
     by : str, default="article"
         ``"article"``, or any column of :meth:`Corpus.to_frame` such as
         ``"outlet"``, ``"event"`` or ``"date"``.
+    voice : {"all", "narration", "quotation", "scare_quote"} or list of them, default="all"
+        Which matches ``count`` adds up (see :func:`framing.voice.segment_voice`):
+        ``"narration"`` counts only the outlet's own words, leaving out
+        quotations and scare quotes.
+    counts : pandas.DataFrame, optional
+        ``count_terms(corpus, lexicon, by="article")`` (any ``voice``), to add
+        up per group without matching the corpus again.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group and term that occurs at least once, with columns
-        ``<group>, [outlet,] n_articles, n_tokens, lexicon, kind, axis, pole,
-        term, count, rate_per_1000``. ``rate_per_1000`` is ``count`` divided
-        by the group's ``n_tokens``, times 1,000. Rows are sorted by group, then
-        in lexicon order.
+        One row per group and term that occurs at least once (in any voice),
+        with columns ``<group>, [outlet,] n_articles, n_tokens, lexicon, kind,
+        axis, pole, term, count, rate_per_1000, count_narration,
+        count_quotation, count_scare_quote``. ``count`` adds up the voices
+        selected by ``voice``; the ``count_<voice>`` columns always split all
+        matches by voice. ``rate_per_1000`` is ``count`` divided by the
+        group's ``n_tokens``, times 1,000 (every token is in the denominator,
+        whatever the voice). Rows are sorted by group, then in lexicon order.
 
     See Also
     --------
@@ -147,7 +194,15 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.Dat
     """
     corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
-    counts = _article_term_counts(corpus, lexicons)  # first: it caches every article's token count
+    selected = check_voice(voice)
+    if counts is None:
+        counts = _article_term_counts(corpus, lexicons)  # first: it caches every article's token count
+    else:  # recover the lexicon order of each term
+        entries: dict[tuple, int] = {}
+        for index, entry in enumerate(entry for lexicon in lexicons for entry in lexicon.entries()):
+            entries.setdefault((entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text), index)
+        counts = counts[["article_id", *TERM_KEYS, *VOICE_COUNT_COLUMNS]].assign(
+            entry=[entries.get(key, len(entries)) for key in counts[TERM_KEYS].itertuples(index=False, name=None)])
     group, articles = _group_column(corpus, by)
     if group == "article_id":
         sizes = articles[["article_id", "outlet", "n_tokens"]].assign(n_articles=1)
@@ -156,18 +211,20 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article") -> pd.Dat
         sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
                                                       n_tokens=("n_tokens", "sum")).reset_index()
         counts = counts.merge(articles[["article_id", group]], on="article_id")
-        counts = counts.groupby([group, *TERM_KEYS, "entry"], sort=False, as_index=False)["count"].sum()
+        counts = counts.groupby([group, *TERM_KEYS], sort=False, as_index=False).agg(
+            **{column: (column, "sum") for column in VOICE_COUNT_COLUMNS}, entry=("entry", "min"))
         keys = [group]
+    counts["count"] = counts[[f"count_{value}" for value in selected]].sum(axis=1).astype("int64")
     table = counts.merge(sizes, on=keys[:1], how="left")
     order = {value: i for i, value in enumerate(sizes[keys[0]])}
     table["_group_order"] = table[keys[0]].map(order)
     table = table.sort_values(["_group_order", "entry"], kind="stable")
     table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
-    columns = [*keys, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000"]
+    columns = [*keys, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000", *VOICE_COUNT_COLUMNS]
     return table[columns].reset_index(drop=True)
 
 
-def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet",
+def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice="all",
                     counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counts, rates and axis shares per group and pole, zeros included.
 
@@ -177,9 +234,11 @@ def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet",
     lexicon : Lexicon, str, path or list of them, default="israel_gaza"
     by : str, default="outlet"
         ``"article"`` or a column of :meth:`Corpus.to_frame`.
+    voice : {"all", "narration", "quotation", "scare_quote"} or list of them, default="all"
+        Which matches are counted, as in :func:`count_terms`.
     counts : pandas.DataFrame, optional
-        The output of ``count_terms(corpus, lexicon, by=by)``, to avoid
-        counting twice.
+        The output of ``count_terms(corpus, lexicon, by=by, voice=voice)``,
+        to avoid counting twice.
 
     Returns
     -------
@@ -193,7 +252,7 @@ def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet",
     corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     if counts is None:
-        counts = count_terms(corpus, lexicons, by=by)
+        counts = count_terms(corpus, lexicons, by=by, voice=voice)
     group, articles = _group_column(corpus, by)
     if group == "article_id":
         sizes = articles[["article_id", "n_tokens"]].assign(n_articles=1)[["article_id", "n_articles", "n_tokens"]]
@@ -237,8 +296,9 @@ def kwic(corpus, query: str, *, lexicon=None, width: int = 60) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``article_id, outlet, lexicon, kind, axis, pole, term, start, end,
-        left, match, right, sentence, marked``, where ``marked`` is the
-        sentence with the match wrapped in ``[[ ]]``.
+        left, match, right, voice, speaker, sentence, marked``, where
+        ``marked`` is the sentence with the match wrapped in ``[[ ]]`` and
+        ``voice``/``speaker`` say who is speaking at the match.
 
     Examples
     --------
@@ -277,7 +337,7 @@ def kwic(corpus, query: str, *, lexicon=None, width: int = 60) -> pd.DataFrame:
         offset = row.start - row.sentence_start
         marked = (row.sentence[:offset] + "[[" + row.match + "]]" + row.sentence[offset + len(row.match):])
         rows.append((row.article_id, row.outlet, row.lexicon, row.kind, row.axis, row.pole, row.term, row.start,
-                     row.end, left, row.match, right, row.sentence, marked))
+                     row.end, left, row.match, right, row.voice, row.speaker, row.sentence, marked))
     return pd.DataFrame(rows, columns=["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start",
-                                       "end", "left", "match", "right", "sentence", "marked"])
+                                       "end", "left", "match", "right", "voice", "speaker", "sentence", "marked"])
 

@@ -31,9 +31,10 @@ from scipy.special import ndtr
 
 from framing._tokens import corpus_tokens
 from framing.corpus import Corpus, as_corpus
-from framing.counting import count_terms
+from framing.counting import count_terms, select_voice
 from framing.exceptions import FramingError
 from framing.features import make_tfidf_vectorizer
+from framing.voice import keep_voices
 
 __all__ = ["REST_LABEL", "distinctive_terms", "log_odds_dirichlet"]
 
@@ -354,7 +355,7 @@ def _lexicon_counts(corpus: Corpus, lexicon, table: pd.DataFrame | None) -> tupl
 def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", lexicon="israel_gaza",
                       pair=None, prior="pooled", prior_scale: float = 0.1, min_count: float = 5,
                       ngram_range=(1, 2), exclude_articles=None, weights=None,
-                      significance_level: float = 0.05, top: int | None = None,
+                      significance_level: float = 0.05, top: int | None = None, voice="narration",
                       counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Terms that distinguish each group, by log-odds with an informative Dirichlet prior.
 
@@ -414,9 +415,16 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         corrects for every term). By default every term is kept, which makes
         ``n_groups x n_terms`` rows: hundreds of outlets and a large corpus's
         vocabulary give hundreds of millions.
+    voice : {"narration", "all", "quotation", "scare_quote"} or list of them, default="narration"
+        Whose words are counted (see :func:`framing.voice.segment_voice`). By
+        default the outlet's own: quotations and scare quotes are left out
+        (n-grams are counted on the text with those spans blanked out, so a
+        bigram may join the words on either side of a removed quotation).
+        ``"all"`` counts every word.
     counts : pandas.DataFrame, optional
         ``count_terms(corpus, lexicon, by="article")``, to avoid counting twice
-        when ``features="lexicon"``.
+        when ``features="lexicon"``; its per-voice columns are added up as
+        ``voice`` says.
 
     Returns
     -------
@@ -488,6 +496,9 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                            "for example 0.05")
     if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
         raise FramingError(f"top must be a positive integer or None, got {top!r}; for example 100")
+    if counts is not None and features == "lexicon":
+        counts = select_voice(counts, voice)
+    corpus = keep_voices(corpus, voice)  # token totals and n-grams from the selected voices only
 
     articles = corpus.to_frame()
     labels = corpus.group_labels(by).to_numpy()

@@ -30,6 +30,8 @@ __all__ = [
     "Lexicon",
     "LexiconEntry",
     "Pole",
+    "ReferentGroup",
+    "Referents",
     "Term",
     "available_lexicons",
     "load_lexicon",
@@ -48,7 +50,10 @@ MAX_TERM_LENGTH = 100
 MIN_WILDCARD_STEM = 2
 
 _KEYS = {
-    "lexicon": {"name", "title", "description", "language", "version", "sources", "axes", "categories"},
+    "lexicon": {"name", "title", "description", "language", "version", "sources", "axes", "categories",
+                "referents"},
+    "referents": {"description", "applies_to", "groups"},
+    "referent_group": {"label", "modifiers", "phrases"},
     "axis": {"description", "poles"},
     "pole": {"description", "terms"},
     "category": {"description", "terms"},
@@ -209,6 +214,47 @@ class Category:
 
 
 @dataclass(frozen=True)
+class ReferentGroup:
+    """A group a term can name (for example the Israeli or the Palestinian side), and the cues that say so.
+
+    Parameters
+    ----------
+    name : str
+        Identifier used in tables, e.g. ``"israeli"``.
+    label : str
+        Display name, e.g. ``"Israeli"``.
+    modifiers : tuple of str
+        Words that name the group when they stand just before a term
+        ("Israeli captives", "Palestinian prisoners").
+    phrases : tuple of str
+        Phrases near a term, in its sentence, that tie it to the group
+        ("held in Gaza", "in Israeli jails").
+    """
+
+    name: str
+    label: str
+    modifiers: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Referents:
+    """Which terms name people, and the groups they can name (the lexicon's ``referents`` section).
+
+    Parameters
+    ----------
+    applies_to : tuple of str
+        Axes or categories whose terms name people or groups.
+    groups : tuple of ReferentGroup
+    description : str, default=""
+    """
+
+    applies_to: tuple[str, ...]
+    groups: tuple[ReferentGroup, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class LexiconEntry:
     """One term in its place: lexicon, kind (axis or category), axis, pole."""
 
@@ -251,6 +297,7 @@ class Lexicon:
     language: str = "en"
     version: str = ""
     sources: tuple[str, ...] = ()
+    referents: Referents | None = None
     path: str | None = field(default=None, compare=False)
 
     @classmethod
@@ -322,6 +369,11 @@ class Lexicon:
         if self.categories:
             data["categories"] = {c.name: described(c, {"terms": [term_dict(t) for t in c.terms]})
                                   for c in self.categories}
+        if self.referents is not None:
+            data["referents"] = described(self.referents, {
+                "applies_to": list(self.referents.applies_to),
+                "groups": {g.name: {"label": g.label, "modifiers": list(g.modifiers), "phrases": list(g.phrases)}
+                           for g in self.referents.groups}})
         return data
 
     def to_yaml(self) -> str:
@@ -539,9 +591,51 @@ def _build_lexicon(text: str, source: str) -> Lexicon:
         problems.add(category_nodes[name_clash][0], f"{name_clash!r} is both an axis and a category; rename one")
     if not axis_nodes and not category_nodes and "name" in top:
         problems.add(root, "lexicon has neither axes nor categories; add at least one")
+    referents = _referents(top["referents"], set(axis_nodes) | set(category_nodes), problems) \
+        if "referents" in top else None
     problems.raise_if_any()
     return Lexicon(name, tuple(axes), tuple(categories), info.get("title", ""), info.get("description", ""),
-                   info.get("language", "") or "en", info.get("version", ""), sources, path=source)
+                   info.get("language", "") or "en", info.get("version", ""), sources, referents, path=source)
+
+
+def _referents(key_and_node, names: set[str], problems: _Problems) -> Referents | None:
+    """The ``referents`` section: ``applies_to`` (axis or category names) and ``groups`` with their cues."""
+    key_node, node = key_and_node
+    fields = _mapping(node, "referents", problems, _KEYS["referents"])
+    applies_to = []
+    if "applies_to" not in fields:
+        problems.add(key_node, "referents has no 'applies_to'; list the axes whose terms name people, "
+                               "e.g. 'applies_to: [captivity]'")
+    else:
+        for item in _sequence(fields["applies_to"][1], "referents applies_to", problems):
+            value = str(_scalar(item, "applies_to", problems) or "")
+            if value not in names:
+                problems.add(item, f"referents applies_to names {value!r}, which is not an axis or category of "
+                                   f"this lexicon; use one of: {', '.join(sorted(names))}")
+            applies_to.append(value)
+    groups = []
+    group_nodes = _mapping(fields["groups"][1], "referents groups", problems, set()) if "groups" in fields else {}
+    _names(group_nodes, "referent group", problems)
+    if len(group_nodes) < 2:
+        problems.add(fields["groups"][0] if "groups" in fields else key_node,
+                     f"referents has {len(group_nodes)} group(s); name at least two groups, each with "
+                     "modifiers and/or phrases")
+    for group_name, (group_key, group_node) in group_nodes.items():
+        where = f"referent group {group_name!r}"
+        group_fields = _mapping(group_node, where, problems, _KEYS["referent_group"])
+        cues = {}
+        for kind in ("modifiers", "phrases"):
+            items = _sequence(group_fields[kind][1], f"{where} {kind}", problems) if kind in group_fields else []
+            cues[kind] = tuple(str(_scalar(item, kind, problems) or "").strip() for item in items)
+            for item, cue in zip(items, cues[kind]):
+                if not cue:
+                    problems.add(item, f"{where}: an empty {kind[:-1]}; remove it")
+        if not cues["modifiers"] and not cues["phrases"]:
+            problems.add(group_key, f"{where} has no modifiers or phrases; add words that name the group")
+        label = str(_scalar(group_fields["label"][1], "label", problems) or "") if "label" in group_fields \
+            else group_name.replace("_", " ").capitalize()
+        groups.append(ReferentGroup(group_name, label.strip(), cues["modifiers"], cues["phrases"]))
+    return Referents(tuple(applies_to), tuple(groups), _description(fields, problems))
 
 
 def _description(fields: dict, problems: _Problems) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from framing._stats import poisson_rate_interval, wilson_interval
 from framing.corpus import as_corpus
-from framing.counting import _group_column, count_terms
+from framing.counting import _group_column, count_terms, select_voice
 from framing.exceptions import FramingError
 from framing.lexicon import load_lexicons
 
@@ -70,7 +70,8 @@ def _bootstrap_sums(matrix: np.ndarray, n_bootstrap: int, rng: np.random.Generat
 
 def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_bootstrap: int = 2000,
                     confidence: float = 0.95, min_articles: int = 5, random_state: int = 0,
-                    weights: pd.Series | None = None, counts: pd.DataFrame | None = None) -> Profiles:
+                    weights: pd.Series | None = None, voice="narration",
+                    counts: pd.DataFrame | None = None) -> Profiles:
     """Pole shares and category rates per group, with intervals and their counts.
 
     Parameters
@@ -92,8 +93,14 @@ def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_boot
         Weight of each article (index: article id, values in [0, 1]), for
         example from :func:`framing.duplicates.copy_weights` to leave out
         republished wire copy. Counts and tokens are multiplied by it.
+    voice : {"narration", "all", "quotation", "scare_quote"} or list of them, default="narration"
+        Which matches count (see :func:`framing.voice.segment_voice`). By
+        default only the outlet's own words: a term inside a quotation or a
+        scare quote is someone else's word, not the outlet's framing. Use
+        ``"all"`` to include quotations.
     counts : pandas.DataFrame, optional
-        ``count_terms(corpus, lexicon, by="article")``, to avoid counting twice.
+        ``count_terms(corpus, lexicon, by="article")``, to avoid counting
+        twice; its per-voice columns are added up as ``voice`` says.
 
     Returns
     -------
@@ -129,6 +136,7 @@ def profile_outlets(corpus, lexicon="israel_gaza", *, by: str = "outlet", n_boot
     group_column, articles = _group_column(corpus, by)
     if counts is None:
         counts = count_terms(corpus, lexicons, by="article")
+    counts = select_voice(counts, voice)
     poles = [(lex.name, kind, axis, pole) for lex in lexicons for kind, axis, pole in lex.poles()]
     pole_index = {pole: i for i, pole in enumerate(poles)}
     article_index = {article_id: i for i, article_id in enumerate(articles["article_id"])}

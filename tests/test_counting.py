@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from framing import Article, FramingError, count_terms, find_matches, kwic, summarize_poles
+from framing.lexicon import load_lexicons
 
 HAND_COUNTS = Path(__file__).parent / "data" / "seed_hand_counts.csv"
 
@@ -125,3 +126,35 @@ def test_tables_are_deterministic(seed_corpus):
     first = count_terms(seed_corpus, "israel_gaza", by="outlet").to_csv(index=False)
     second = count_terms(seed_corpus[::-1], "israel_gaza", by="outlet").to_csv(index=False)
     assert first == second
+
+
+@pytest.mark.parametrize("voice", ["all", "narration"])
+@pytest.mark.parametrize("lexicon", [["israel_gaza"], ["israel_gaza", "us_immigration"]])
+@pytest.mark.parametrize("by", ["outlet", "event", "date", "article"])
+def test_group_counts_from_article_counts_equal_counting_again(seed_corpus, small_corpus, lexicon, by, voice):
+    lexicons = tuple(load_lexicons(lexicon))
+    for corpus in (seed_corpus, small_corpus):
+        article_counts = count_terms(corpus, lexicons, by="article")
+        pd.testing.assert_frame_equal(count_terms(corpus, lexicons, by=by, voice=voice, counts=article_counts),
+                                      count_terms(corpus, lexicons, by=by, voice=voice))
+
+
+def test_voice_columns_split_the_seed_counts(seed_corpus):
+    # Seed 004 (Al Mayadeen English): "hostages" and both "kidnapped" occur only inside Netanyahu's
+    # quotations; "captives" is the outlet's own word.
+    table = count_terms(seed_corpus, "israel_gaza", by="article", voice="narration")
+    table = table[table["article_id"] == "004_3cabf72616562acd"].set_index("term")
+    assert table.loc["hostage*", ["count", "count_narration", "count_quotation", "count_scare_quote"]].tolist() \
+        == [0, 0, 1, 0]
+    assert table.loc["kidnapped", ["count", "count_quotation"]].tolist() == [0, 2]
+    assert table.loc["captives", ["count", "count_narration", "count_quotation"]].tolist() == [1, 1, 0]
+    # "Israel's" in scare quotes is counted apart from the outlet's own words.
+    assert table.loc["Israel", ["count", "count_quotation", "count_scare_quote"]].tolist() == [0, 2, 1]
+    every = count_terms(seed_corpus, "israel_gaza", by="article")
+    assert (every["count"] == every[["count_narration", "count_quotation", "count_scare_quote"]].sum(axis=1)).all()
+
+
+def test_bad_voice_is_named_with_the_choices(seed_corpus):
+    with pytest.raises(FramingError, match=re.escape("voice must be 'all', one of narration, quotation, "
+                                                     "scare_quote or a list of them, got 'narrator'")):
+        count_terms(seed_corpus, voice="narrator")

@@ -305,7 +305,7 @@ def _countvectorizer_counts(texts, ngram_range):
 def test_ngrams_are_those_of_a_countvectorizer_with_the_toolkit_settings(ngram_range):
     texts = TRICKY_TEXTS * 2
     corpus = Corpus([Article(f"a{index}", text, outlet="AB"[index % 2]) for index, text in enumerate(texts)])
-    table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range)
+    table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range, voice="all")
     totals = (table["count_group"] + table["count_versus"]).groupby(table["term"]).first()
     assert totals.to_dict() == _countvectorizer_counts(texts, ngram_range)
 

@@ -19,11 +19,16 @@ def _synthetic(rng, n_articles: int, outlet: str = "O") -> list[Article]:
 
 
 def test_seed_profile_values_and_denominators(seed_corpus):
-    profiles = profile_outlets(seed_corpus, "israel_gaza", n_bootstrap=500)
+    # With quotations: 3 captive words of 6 captivity words in Al Mayadeen's two articles.
+    profiles = profile_outlets(seed_corpus, "israel_gaza", n_bootstrap=500, voice="all")
     captive = profiles[(profiles["outlet"] == "Al Mayadeen English") & (profiles["pole"] == "captive")].iloc[0]
     assert (captive["measure"], captive["count"], captive["denominator"], captive["denominator_name"]) == (
         "share", 3, 6, "axis_total")
     assert captive["value"] == pytest.approx(0.5)
+    # By default only the outlet's own words: the hostage and kidnapped words are all in Netanyahu's quotations.
+    own = profile_outlets(seed_corpus, "israel_gaza", n_bootstrap=500)
+    own_captive = own[(own["outlet"] == "Al Mayadeen English") & (own["pole"] == "captive")].iloc[0]
+    assert (own_captive["count"], own_captive["denominator"], own_captive["value"]) == (3, 3, 1.0)
     assert captive["n_articles"] == 2 and bool(captive["small_sample"])
     assert captive["ci_low"] <= 0.5 <= captive["ci_high"]
     category = profiles[(profiles["outlet"] == "A News") & (profiles["kind"] == "category")].iloc[0]

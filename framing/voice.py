@@ -1,0 +1,724 @@
+"""Text stage: who is speaking — narration, direct quotation and scare quotes, with speakers.
+
+:func:`segment_voice` splits an article's displayed text into spans that tile
+it, each labelled with a voice:
+
+- ``narration``: the outlet's own voice. Reported speech ("Hamas said the
+  talks resumed", "according to the ministry") stays narration — the outlet
+  chose those words — but carries the speaker it attributes them to;
+- ``quotation``: words inside quotation marks that quote someone, with the
+  marks themselves;
+- ``scare_quote``: a short quoted word or phrase (1 to 4 words, no sentence
+  punctuation inside) that is not introduced as speech and not followed by an
+  attribution: "flexibility", "Israel's". Short embedded fragments such as
+  he was 'ready' fall here too: the text gives no way to tell a distancing
+  quote from a fragment, and in both cases the words are not the outlet's own.
+
+How quotation marks are read: curly marks give their direction; a straight
+``"`` or ``'`` opens after a space or an opening bracket and closes before a
+space or punctuation, otherwise it toggles. An apostrophe inside a word
+(Israel's, don't) is never a mark. Single quotes nest inside double quotes.
+A paragraph that ends inside a quotation continues it when the next paragraph
+opens with a quotation mark (the newspaper convention for long quotations);
+otherwise the quotation ends with its paragraph.
+
+Speakers come from the words around a quotation: ``"...," X said``, ``said
+X``, ``X said: "..."``, ``X told Reuters``, ``according to X``, or the last
+speech verb earlier in the same sentence (for partial quotes). A pronoun
+(he, she, it, they) is resolved to the last named speaker in the article.
+When nothing names one, the speaker is ``"unknown"`` for a quotation and
+empty for narration.
+
+What the rules cannot see: quotations without any marks, attributions more
+than one sentence away, speakers named only by a description several
+sentences back, and irony without quotation marks. The hand-labelled set in
+``tests/data/voice/`` measures how often the rules are right; the README
+gives the figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from framing.corpus import Corpus, as_corpus
+from framing.exceptions import FramingError
+from framing.text import ABBREVIATIONS
+
+__all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "segment_voice", "shared_voices", "voice_at",
+           "voice_spans"]
+
+#: The voice labels, in the order tables and figures show them.
+VOICES = ("narration", "quotation", "scare_quote")
+
+#: Verbs that introduce speech or writing. Words that are more often nouns in news text
+#: ("demands", "calls", "claims", "notes") and naming verbs ("called", "described") are left out:
+#: they attribute nothing.
+SPEECH_VERBS = frozenset(
+    """
+    said says say told tells tell stated states affirmed affirms added adds stressed stresses noted
+    warned warns insisted insists argued argues claimed declared declares announced announces explained
+    explains wrote writes tweeted posted reiterated reiterates concluded asked asks replied replies responded
+    commented emphasized emphasised emphasizes emphasises urged urges acknowledged acknowledges admitted admits
+    confirmed confirms denied denies alleged alleges remarked recalled pledged vowed vows cautioned charged
+    contended maintained maintains observed suggested suggests reported reports revealed reveals accused
+    """.split()
+)
+#: -ing forms: their speaker is the subject of the sentence ("Haniyeh criticized ..., saying that").
+SPEECH_PARTICIPLES = frozenset(
+    """
+    saying stating adding stressing noting warning insisting arguing claiming declaring announcing explaining
+    affirming telling accusing emphasizing emphasising urging confirming denying alleging reiterating
+    """.split()
+)
+_SPEECH_ALTERNATION = "|".join(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES, key=len, reverse=True))
+_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH_ALTERNATION})\b(?!\s+with\b)")  # "responded with an assault" is not speech
+_ACCORDING_RE = re.compile(r"\b(?:according to|in the words of|as quoted by|quoting)\s+", re.IGNORECASE)
+_PRONOUNS = frozenset("he she it they we i his her its their".split())
+
+_OPEN_DOUBLE = "\u201c\u201e\u00ab"
+_CLOSE_DOUBLE = "\u201d\u00bb"
+_OPEN_SINGLE = "\u2018\u201a\u2039"
+_CLOSE_SINGLE = "\u2019\u203a"
+_MARK_RE = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]")
+_PARAGRAPH_RE = re.compile(r"[^\n]+")
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
+_SENTENCE_END_RE = re.compile(r"[.!?]")
+_SENTENCE_BREAK_RE = re.compile("[.!?][\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])")
+#: Words skipped between a speaker and its verb ("Netanyahu on Sunday reiterated", "Israel has not commented").
+_BETWEEN_SUBJECT_AND_VERB = frozenset(
+    """
+    also further later earlier then previously again repeatedly had has have was were is are not never would
+    will did does do on late this last
+    """.split()
+)
+#: Words that end a speaker phrase when reading leftwards from the verb; the phrase starts after them.
+_PHRASE_STOPS = frozenset(
+    """
+    that as and but or which who whom when while after before because if since to in at for with from by into
+    than so what whether where although though despite during until it he she they we i you there here
+    """.split()
+)
+_DETERMINERS = frozenset("the a an its his her their our this these those".split())
+#: Words skipped at the start of a sentence when looking for its subject.
+_LEADING_FILLERS = frozenset(
+    """
+    earlier later meanwhile however also and but then now today yesterday tonight separately previously finally
+    moreover furthermore still so thus additionally elsewhere instead on in at this last week month year
+    """.split()
+)
+_PHRASE_TOKEN_RE = re.compile("[^\\W_]+(?:['\u2019.-][^\\W_]+)*['\u2019]?|[.!?,;:()\"\u201c\u201d\u2018\u2014\u2013\\[\\]]")
+#: Small words that may sit inside a name ("Office for the Coordination of Humanitarian Affairs").
+_NAME_JOINERS = frozenset("of for and the de al bin el".split())
+_PARTICIPLE_TAIL_RE = re.compile(r"\s+(?:speaking|talking|writing|quoted)\s+(?:to|with|by|on)\s+.*$")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MAX_SCARE_WORDS = 4
+_MAX_SPEAKER_WORDS = 10
+
+
+@dataclass(frozen=True)
+class VoiceSpan:
+    """A stretch of an article's text in one voice.
+
+    Attributes
+    ----------
+    start, end : int
+        Half-open character span in the article's displayed text.
+    voice : str
+        One of :data:`VOICES`.
+    speaker : str
+        Who the words are attributed to: the quoted person for a quotation
+        (``"unknown"`` if the text does not say), the source of reported
+        speech for narration (``""`` for the outlet's unattributed voice),
+        ``""`` for a scare quote.
+    quote : int
+        Number of the quotation or scare quote in the article, from 1; 0 for
+        narration.
+    """
+
+    start: int
+    end: int
+    voice: str
+    speaker: str = ""
+    quote: int = 0
+
+
+@dataclass
+class _Quote:
+    start: int  # the opening mark
+    end: int  # just after the closing mark (or the end of the paragraph for an unclosed one)
+    inner_start: int
+    inner_end: int
+    paragraph_start: int
+    voice: str = "quotation"
+    speaker: str = ""
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _PARAGRAPH_RE.finditer(text)]
+
+
+def _is_apostrophe(text: str, position: int) -> bool:
+    """A ' or ’ between two word characters (Israel's), or before a two-digit year ('90s)."""
+    before = text[position - 1] if position > 0 else " "
+    after = text[position + 1] if position + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return True
+    return not before.isalnum() and text[position + 1:position + 3].isdigit() and \
+        (position + 3 >= len(text) or not text[position + 3].isdigit())
+
+
+def _direction(text: str, position: int, paragraph: tuple[int, int]) -> str:
+    """'open', 'close' or 'either' for the mark at ``position``, from its shape and its neighbours."""
+    mark = text[position]
+    before = text[position - 1] if position > paragraph[0] else " "
+    after = text[position + 1] if position + 1 < paragraph[1] else " "
+    opens_by_context = (before.isspace() or before in "([{\u2014\u2013-/" or before in _OPEN_DOUBLE + '"') \
+        and not after.isspace()
+    closes_by_context = not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014\u2013-"
+                                                  or after in _CLOSE_DOUBLE + _CLOSE_SINGLE + "\"'")
+    if mark in _OPEN_DOUBLE or mark in _OPEN_SINGLE:
+        return "close" if closes_by_context and not opens_by_context else "open"
+    if mark in _CLOSE_DOUBLE or mark in _CLOSE_SINGLE:
+        return "open" if opens_by_context and not closes_by_context else "close"
+    if opens_by_context and not closes_by_context:
+        return "open"
+    if closes_by_context and not opens_by_context:
+        return "close"
+    return "either"
+
+
+def _find_quotes(text: str) -> list[_Quote]:
+    """Top-level quoted regions (nested single quotes are part of their double quote)."""
+    quotes: list[_Quote] = []
+    paragraphs = _paragraphs(text)
+    open_double: tuple[int, int] | None = None  # (position of the opening mark, paragraph start)
+    for index, paragraph in enumerate(paragraphs):
+        start, end = paragraph
+        open_single: int | None = None
+        for match in _MARK_RE.finditer(text, start, end):
+            position = match.start()
+            mark = text[position]
+            if mark in "'\u2019" and _is_apostrophe(text, position):
+                continue
+            direction = _direction(text, position, paragraph)
+            if mark in "\"\u201c\u201d\u201e\u00ab\u00bb":
+                if open_double is None:
+                    if direction != "close":
+                        open_double = (position, start)
+                    open_single = None
+                elif direction == "open" and position == start and open_double[1] < start:
+                    continue  # a continued quotation re-opens at the start of its next paragraph
+                else:
+                    quotes.append(_Quote(open_double[0], position + 1, open_double[0] + 1, position,
+                                         open_double[1]))
+                    open_double = None
+            elif open_single is None:
+                if direction == "open":
+                    open_single = position
+            elif direction != "open":
+                if open_double is None:
+                    quotes.append(_Quote(open_single, position + 1, open_single + 1, position, start))
+                open_single = None
+        if open_double is not None:
+            following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+            continues = following is not None and text[following[0]] in "\"\u201c\u201e\u00ab"
+            if not continues:
+                quote_start = open_double[0]
+                quotes.append(_Quote(quote_start, end, quote_start + 1, end, open_double[1]))
+                open_double = None
+    return quotes
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def _sentence_start(text: str, position: int, floor: int) -> int:
+    """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
+    start = floor
+    for match in _SENTENCE_BREAK_RE.finditer(text, floor, position):
+        if not _ends_with_abbreviation(text, match.start()):
+            start = match.end()
+    return start
+
+
+def _sentence_end(text: str, position: int, ceiling: int) -> int:
+    for match in _SENTENCE_BREAK_RE.finditer(text, position, ceiling):
+        if not _ends_with_abbreviation(text, match.start()):
+            return match.start() + 1
+    return ceiling
+
+
+def _ends_with_abbreviation(text: str, period: int) -> bool:
+    if text[period] != ".":
+        return False
+    word_start = period
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:period].lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _is_name(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _speaker_before(text: str, verb_start: int, floor: int) -> str:
+    """The subject phrase that ends just before the speech verb at ``verb_start`` (read leftwards).
+
+    Words between subject and verb ("also", "on Sunday", "has not") are
+    skipped; the phrase stops at punctuation, a conjunction or preposition
+    (kept: "of"), a pronoun (returned alone, to be resolved), or after a
+    determiner; at most seven words.
+    """
+    before = _PARTICIPLE_TAIL_RE.sub("", text[floor:verb_start])
+    tokens = _PHRASE_TOKEN_RE.findall(before)
+    while tokens and (tokens[-1].lower() in _BETWEEN_SUBJECT_AND_VERB or tokens[-1].lower() in _WEEKDAYS
+                      or tokens[-1].lower().endswith("ly")):
+        tokens.pop()
+    if tokens and tokens[-1] == ",":  # an appositive: "the head of the bureau, Ismail Haniyeh, stated"
+        tokens.pop()
+    phrase: list[str] = []
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        lower = token.lower()
+        if not token[0].isalnum() or len(phrase) == _MAX_SPEAKER_WORDS:
+            break
+        if lower in _PRONOUNS and lower not in ("his", "her", "its", "their"):
+            return token if not phrase else " ".join(reversed(phrase))
+        left = tokens[index - 1] if index > 0 else ""
+        if lower in _NAME_JOINERS and phrase and _is_name(phrase[-1]) and left[:1].isalnum() \
+                and (_is_name(left) or left.lower() in _NAME_JOINERS):
+            phrase.append(token)  # inside a name: "Hamas and Islamic Jihad", "Office for the Coordination"
+            continue
+        if lower in _PHRASE_STOPS:
+            break
+        phrase.append(token)
+        if lower in _DETERMINERS:
+            break
+    words = list(reversed(phrase))
+    while words and words[0].lower() in _LEADING_FILLERS | _WEEKDAYS:
+        words = words[1:]
+    if not any(_is_name(word) or word.lower() not in _DETERMINERS for word in words):
+        return ""
+    return " ".join(words).strip(" .,'\u2019")
+
+
+def _speaker_after(text: str, position: int, ceiling: int) -> str:
+    """The phrase after an inverted speech verb or ``according to`` ("said Netanyahu", "according to the UN")."""
+    tokens = _PHRASE_TOKEN_RE.findall(text[position:ceiling])
+    phrase: list[str] = []
+    for token in tokens:
+        lower = token.lower()
+        if not token[0].isalnum() or len(phrase) == _MAX_SPEAKER_WORDS:
+            break
+        if not phrase and lower in _PRONOUNS:
+            return token
+        if lower in _PHRASE_STOPS - {"by", "to"} or lower in SPEECH_VERBS or lower in _WEEKDAYS \
+                or (phrase and lower == "on"):
+            break
+        phrase.append(token)
+    while phrase and phrase[0].lower() in _DETERMINERS:
+        phrase = phrase[1:]
+    while phrase and (phrase[-1].lower() in _NAME_JOINERS or phrase[-1].lower().endswith("ed")):
+        phrase.pop()  # "an NDMT tally based on ..." -> "NDMT tally"
+    if not phrase or not any(_is_name(word) or len(word) > 2 for word in phrase):
+        return ""
+    return " ".join(phrase).strip(" .,'\u2019")
+
+
+def _sentence_subject(text: str, floor: int, position: int) -> str:
+    """The subject at the start of a sentence, for a speech participle ("Katz issued a warning stating")."""
+    tokens = _PHRASE_TOKEN_RE.findall(text[floor:position])
+    while tokens and (tokens[0].lower() in _LEADING_FILLERS or tokens[0].lower() in _WEEKDAYS
+                      or not tokens[0][0].isalnum()):
+        tokens = tokens[1:]
+    phrase: list[str] = []
+    for token in tokens:
+        lower = token.lower()
+        if not token[0].isalnum() or len(phrase) == _MAX_SPEAKER_WORDS:
+            break
+        if not phrase and lower in _PRONOUNS:
+            return token
+        if lower in _DETERMINERS and not phrase:
+            phrase.append(token)
+            continue
+        if _is_name(token) or lower in ("of", "al") or (phrase and phrase[-1].lower() in _DETERMINERS) \
+                or (phrase and not _is_name(token) and lower not in _PHRASE_STOPS
+                    and lower not in SPEECH_VERBS and not lower.endswith("ed") and len(phrase) < 4
+                    and phrase[0].lower() in _DETERMINERS):
+            phrase.append(token)
+            continue
+        break
+    while phrase and phrase[-1].lower() in ("of", "al"):
+        phrase.pop()
+    return " ".join(phrase) if any(_is_name(word) or word.lower() not in _DETERMINERS for word in phrase) else ""
+
+
+def _speech_speaker(text: str, match: re.Match, floor: int, ceiling: int) -> str:
+    """The speaker of the speech verb ``match``: its subject, an inverted subject, or the sentence subject."""
+    verb = match.group().lower()
+    if verb in SPEECH_PARTICIPLES:
+        # "the statement noted, adding that": the speaker of the finite verb before it, else the subject.
+        for finite in reversed(list(_SPEECH_RE.finditer(text, floor, match.start()))):
+            if finite.group().lower() in SPEECH_VERBS:
+                named = _speech_speaker(text, finite, floor, ceiling)
+                if named:
+                    return named
+        opening = re.match("\\s*[\"\u201c]", text[floor:match.start()])
+        if opening:  # a sentence that opens with a quotation: its subject comes after it
+            closing = re.compile("[\"\u201d]").search(text, floor + opening.end(), match.start())
+            floor = closing.end() if closing else floor
+        return _sentence_subject(text, floor, match.start())
+    speaker = _speaker_before(text, match.start(), floor)
+    if speaker:
+        return speaker
+    previous = text[floor:match.start()].rstrip()
+    if not previous or previous[-1] in ",\"\u201d\u2019'":
+        return _speaker_after(text, match.end(), ceiling)
+    return ""
+
+
+def _attribution_after(text: str, position: int, ceiling: int) -> tuple[bool, str]:
+    """Whether an attribution follows a closing mark (``," he said``), and the speaker it names."""
+    window = text[position:min(ceiling, position + 160)]
+    match = re.match(rf"\s*[,:]?\s*(?:[\w'\u2019.-]+\s+){{0,{_MAX_SPEAKER_WORDS + 3}}}?"
+                     rf"(?P<verb>{_SPEECH_ALTERNATION})\b", window)
+    if not match:
+        return False, ""
+    verb = re.compile(re.escape(match.group("verb"))).search(text, position + match.start("verb"))
+    return True, _speech_speaker(text, verb, position, ceiling)
+
+
+def _introduced_as_speech(text: str, quote: _Quote) -> tuple[bool, str]:
+    """Whether the words before the opening mark introduce speech (``X said:``), and the speaker."""
+    floor = _sentence_start(text, quote.start, quote.paragraph_start)
+    before = text[floor:quote.start].rstrip()
+    if not before:
+        return False, ""
+    match = re.search(rf"\b(?P<verb>{_SPEECH_ALTERNATION})\b(?:\s+(?:that|on\s+\w+|\w+day|[A-Z][\w.]*))?\s*[:,]?$",
+                      before)
+    if match:
+        verb = _SPEECH_RE.search(text, floor + match.start("verb"))
+        return True, _speech_speaker(text, verb, floor, quote.start)
+    if before.endswith(":"):
+        return True, _speaker_before(text, floor + len(before) - 1, floor)
+    return False, ""
+
+
+def _last_speech_verb_speaker(text: str, floor: int, position: int, inside) -> str:
+    """The speaker of the last speech verb (or ``according to``) outside quotes between ``floor`` and ``position``."""
+    speaker, last = "", -1
+    for match in _SPEECH_RE.finditer(text, floor, position):
+        if not inside(match.start()):
+            named = _speech_speaker(text, match, floor, position)
+            if named:
+                speaker, last = named, match.start()
+    for match in _ACCORDING_RE.finditer(text, floor, position):
+        named = _speaker_after(text, match.end(), position)
+        if named and match.start() > last:
+            speaker, last = named, match.start()
+    return speaker
+
+
+_NAME_RE = re.compile(r"\b(?:[A-Z][\w'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
+
+
+def _last_name_before(text: str, position: int) -> str:
+    """The last run of two or more capitalised words before ``position`` (a pronoun's likely antecedent)."""
+    names = [match.group() for match in _NAME_RE.finditer(text, max(0, position - 400), position)]
+    names = [" ".join(word for word in name.split() if word.lower() not in _LEADING_FILLERS | _DETERMINERS)
+             for name in names]
+    return next((name for name in reversed(names) if " " in name), "")
+
+
+def _is_trailing(text: str, match: re.Match, ceiling: int) -> bool:
+    """Whether a speech verb closes its sentence (", Palestinian officials said." or "said on Sunday.")."""
+    return len(_words(text[match.end():ceiling])) <= 4
+
+
+def _is_pronoun(speaker: str) -> bool:
+    return speaker.lower() in _PRONOUNS
+
+
+def _classify(text: str, quote: _Quote, ceiling: int) -> tuple[str, bool, str, bool, str]:
+    """Voice of a quote plus what the surrounding words say about its speaker."""
+    inner = text[quote.inner_start:quote.inner_end]
+    introduced, introduced_by = _introduced_as_speech(text, quote)
+    attributed, attributed_to = _attribution_after(text, quote.end, ceiling)
+    short = len(_words(inner)) <= _MAX_SCARE_WORDS and not _SENTENCE_END_RE.search(inner)
+    whole_paragraph = quote.start == quote.paragraph_start
+    is_scare = short and not introduced and not attributed and not whole_paragraph
+    return ("scare_quote" if is_scare else "quotation"), introduced, introduced_by, attributed, attributed_to
+
+
+#: Spans kept by the innermost :func:`shared_voices` block, by text; None outside any block.
+_shared: dict[str, list[VoiceSpan]] | None = None
+
+
+@contextlib.contextmanager
+def shared_voices() -> Iterator[None]:
+    """Within this block each text is segmented once, however many stages ask; the spans go at its end.
+
+    :func:`framing.write_report` opens one: counting, distinctive terms,
+    clustering and the referent analysis all need the same voices.
+    """
+    global _shared
+    outer, _shared = _shared, {}
+    try:
+        yield
+    finally:
+        _shared = outer
+
+
+def segment_voice(text: str) -> list[VoiceSpan]:
+    """Split a text into narration, quotation and scare-quote spans, with speakers.
+
+    Parameters
+    ----------
+    text : str
+        An article's displayed text (``Article.text``); curly quotation marks
+        are read with their direction.
+
+    Returns
+    -------
+    list of VoiceSpan
+        In text order; the spans tile ``text`` with no gaps or overlaps (an
+        empty text gives an empty list).
+
+    Examples
+    --------
+    >>> spans = segment_voice('He called it a "victory". "We will not stop," she said.')
+    >>> [(text[s.start:s.end], s.voice) for text in ['He called it a "victory". "We will not stop," she said.']
+    ...  for s in spans][:3]
+    [('He called it a ', 'narration'), ('"victory"', 'scare_quote'), ('. ', 'narration')]
+    """
+    if not text:
+        return []
+    if _shared is not None:
+        spans = _shared.get(text)
+        if spans is None:
+            spans = _shared[text] = _segment(text)
+        return spans
+    return _segment(text)
+
+
+def _segment(text: str) -> list[VoiceSpan]:
+    quotes = _find_quotes(text)
+    starts = [quote.start for quote in quotes]
+
+    def inside(position: int) -> bool:
+        slot = bisect.bisect_right(starts, position) - 1
+        return slot >= 0 and quotes[slot].start <= position < quotes[slot].end
+
+    return _label(text, quotes, inside)
+
+
+def _label(text: str, quotes: list[_Quote], inside) -> list[VoiceSpan]:
+    paragraphs = _paragraphs(text)
+    paragraph_starts = [start for start, _ in paragraphs]
+
+    def paragraph_of(position: int) -> tuple[int, int]:
+        slot = max(bisect.bisect_right(paragraph_starts, position) - 1, 0)
+        return paragraphs[slot]
+
+    # Reported speech: sentences of narration with a speech verb or "according to".
+    events: list[tuple[int, str, object]] = []
+    for match in _SPEECH_RE.finditer(text):
+        if not inside(match.start()):
+            events.append((match.start(), "verb", match))
+    for match in _ACCORDING_RE.finditer(text):
+        if not inside(match.start()):
+            events.append((match.start(), "according", match))
+    for quote in quotes:
+        events.append((quote.start, "quote", quote))
+    events.sort(key=lambda event: (event[0], event[1] != "quote"))
+
+    last_named = ""
+    attributed_sentences: list[tuple[int, int, str]] = []
+    for position, kind, item in events:
+        paragraph = paragraph_of(position)
+        if kind == "quote":
+            quote = item
+            quote_paragraph_end = paragraph_of(quote.end - 1)[1] if quote.end > quote.start else paragraph[1]
+            ceiling = _sentence_end(text, quote.end, max(quote_paragraph_end, quote.end))
+            voice, introduced, introduced_by, attributed, attributed_to = _classify(text, quote, ceiling)
+            quote.voice = voice
+            if voice == "quotation":
+                speaker = attributed_to or introduced_by
+                if not speaker:
+                    floor = _sentence_start(text, quote.start, quote.paragraph_start)
+                    speaker = _last_speech_verb_speaker(text, floor, quote.start, inside)
+                if not speaker:  # "...," he said after a multi-paragraph quotation, or a partial quote
+                    speaker = ""
+                if speaker and _is_pronoun(speaker):
+                    speaker = last_named or _last_name_before(text, quote.start) or "unknown"
+                quote.speaker = speaker or "unknown"
+                if speaker and speaker != "unknown":
+                    last_named = speaker
+            continue
+        match = item
+        floor = _sentence_start(text, position, paragraph[0])
+        ceiling = _sentence_end(text, match.end(), paragraph[1])
+        if kind == "according":
+            speaker = _speaker_after(text, match.end(), ceiling)
+        else:
+            speaker = _speech_speaker(text, match, floor, ceiling)
+        if not speaker:
+            continue
+        if _is_pronoun(speaker):
+            if not last_named:
+                continue
+            speaker = last_named
+        if attributed_sentences and attributed_sentences[-1][0] == floor:
+            # A second attribution in one sentence is usually embedded ("X reports that Israel insists");
+            # only a closing ", Y said." names the source instead.
+            before = text[floor:match.start()].rstrip()
+            if "," not in before or not _is_trailing(text, match, ceiling):
+                continue
+            attributed_sentences.pop()
+        last_named = speaker
+        attributed_sentences.append((floor, ceiling, speaker))
+
+    return _tile(text, quotes, attributed_sentences)
+
+
+def _tile(text: str, quotes: list[_Quote], attributed: list[tuple[int, int, str]]) -> list[VoiceSpan]:
+    """Narration between the quotes, cut where attributed sentences begin and end."""
+    spans: list[VoiceSpan] = []
+
+    def narration(start: int, end: int) -> None:
+        cuts = {start, end}
+        for floor, ceiling, _ in attributed:
+            if floor < end and ceiling > start:
+                cuts.update(value for value in (floor, ceiling) if start < value < end)
+        points = sorted(cuts)
+        for left, right in zip(points, points[1:]):
+            speaker = ""
+            for floor, ceiling, name in attributed:
+                if floor <= left and right <= ceiling:
+                    speaker = name
+            if spans and spans[-1].voice == "narration" and spans[-1].speaker == speaker:
+                previous = spans.pop()
+                left = previous.start
+            spans.append(VoiceSpan(left, right, "narration", speaker))
+
+    position = 0
+    for number, quote in enumerate(quotes, start=1):
+        if quote.start > position:
+            narration(position, quote.start)
+        spans.append(VoiceSpan(quote.start, quote.end, quote.voice,
+                               quote.speaker if quote.voice == "quotation" else "", number))
+        position = quote.end
+    if position < len(text):
+        narration(position, len(text))
+    return spans
+
+
+def voice_at(spans: list[VoiceSpan], positions) -> list[VoiceSpan]:
+    """The span each character position falls in.
+
+    Parameters
+    ----------
+    spans : list of VoiceSpan
+        The output of :func:`segment_voice` for the text the positions index.
+    positions : iterable of int
+
+    Returns
+    -------
+    list of VoiceSpan
+    """
+    starts = [span.start for span in spans]
+    return [spans[max(bisect.bisect_right(starts, position) - 1, 0)] for position in positions]
+
+
+def voice_spans(corpus) -> pd.DataFrame:
+    """Voice spans of every article, as a table.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per span: ``article_id, outlet, start, end, voice, speaker,
+        quote, text``, in article and text order.
+
+    See Also
+    --------
+    segment_voice : the spans of one text.
+    """
+    corpus = as_corpus(corpus)
+    rows = [(article.id, article.outlet, span.start, span.end, span.voice, span.speaker, span.quote,
+             article.text[span.start:span.end])
+            for article in corpus for span in segment_voice(article.text)]
+    frame = pd.DataFrame(rows, columns=["article_id", "outlet", "start", "end", "voice", "speaker", "quote", "text"])
+    return frame.astype({"start": "int64", "end": "int64", "quote": "int64"})
+
+
+def check_voice(voice) -> tuple[str, ...]:
+    """The voices a ``voice`` option selects: ``"all"``, one of :data:`VOICES`, or a list of them.
+
+    Raises
+    ------
+    FramingError
+        Naming the bad value and the allowed ones.
+    """
+    if isinstance(voice, str):
+        if voice == "all":
+            return VOICES
+        selected = (voice,)
+    else:
+        try:
+            selected = tuple(voice)
+        except TypeError:
+            selected = (voice,)
+    unknown = [value for value in selected if value not in VOICES]
+    if unknown or not selected:
+        raise FramingError(f"voice must be 'all', one of {', '.join(VOICES)} or a list of them, got {voice!r}; "
+                           "use voice='narration' for the outlet's own words")
+    return tuple(value for value in VOICES if value in selected)
+
+
+def keep_voices(corpus, voice="narration") -> Corpus:
+    """The corpus with every span outside the selected voices blanked out.
+
+    Characters of the other voices become spaces, so the text keeps its
+    length and every offset still points at the same place in
+    ``Article.text``. Word n-grams can then be counted on the outlet's own
+    words only (:func:`framing.distinctive_terms` does this).
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    voice : {"narration", "all", "quotation", "scare_quote"} or list of them, default="narration"
+
+    Returns
+    -------
+    Corpus
+        The same articles (ids, outlets, metadata, load report); the corpus
+        itself when ``voice`` selects every voice.
+    """
+    corpus = as_corpus(corpus)
+    selected = check_voice(voice)
+    if selected == VOICES:
+        return corpus
+    articles = []
+    for article in corpus:
+        pieces, position = [], 0
+        for span in segment_voice(article.text):
+            if span.voice not in selected:
+                pieces.append(article.text[position:span.start])
+                pieces.append(re.sub(r"\S", " ", article.text[span.start:span.end]))
+                position = span.end
+        pieces.append(article.text[position:])
+        articles.append(dataclasses.replace(article, text="".join(pieces)))
+    return Corpus(articles, load_report=corpus.load_report, source=corpus.source)
