@@ -53,6 +53,7 @@ from framing._stats import wilson_interval
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
 from framing.text import normalize_text, split_sentences
+from framing.voice import segment_voice, voice_at
 
 __all__ = ["AGENT_WINDOW", "CONSTRUCTIONS", "HARM_LEMMAS", "REPORT_COLUMNS", "agency_shares", "harm_reports"]
 
@@ -61,10 +62,10 @@ CONSTRUCTIONS = ("active_agent", "passive_agent", "passive_no_agent", "intransit
 
 #: Columns of :func:`harm_reports`.
 REPORT_COLUMNS = ["article_id", "outlet", "start", "end", "predicate", "lemma", "outcome", "construction", "agent",
-                  "sentence_start", "sentence_end", "sentence"]
+                  "voice", "speaker", "sentence_start", "sentence_end", "sentence"]
 
 # Columns of the reports that cannot be a group: the construction itself, positions and the sentence.
-_NOT_GROUPS = {"construction", "start", "end", "sentence_start", "sentence_end", "sentence"}
+_NOT_GROUPS = {"construction", "start", "end", "sentence_start", "sentence_end", "sentence", "speaker"}
 
 #: Words after a passive predicate searched for a by-phrase or a cause phrase.
 AGENT_WINDOW = 8
@@ -634,12 +635,14 @@ def harm_reports(corpus) -> pd.DataFrame:
     pandas.DataFrame
         One row per harm predicate, in article and text order, with columns
         :data:`REPORT_COLUMNS`: ``article_id, outlet, start, end, predicate,
-        lemma, outcome, construction, agent, sentence_start, sentence_end,
-        sentence``. ``start`` and ``end`` index the displayed text
+        lemma, outcome, construction, agent, voice, speaker, sentence_start,
+        sentence_end, sentence``. ``start`` and ``end`` index the displayed text
         (``article.text[start:end]`` is ``predicate``); ``lemma`` is a key of
         :data:`HARM_LEMMAS`; ``outcome`` is ``"killed"`` or ``"injured"``;
         ``construction`` is one of :data:`CONSTRUCTIONS`; ``agent`` is the
-        agent as written in the text, ``""`` when none is named within reach.
+        agent as written in the text, ``""`` when none is named within reach;
+        ``voice`` and ``speaker`` say who reports the harm (see
+        :func:`framing.voice.segment_voice`).
 
     See Also
     --------
@@ -662,6 +665,7 @@ def harm_reports(corpus) -> pd.DataFrame:
             if not reports:
                 continue
             sentence_start, sentence_end = normalized.original_span(*sentence_span)
+            spans = segment_voice(article.text)
             for report in reports:
                 start, end = normalized.original_span(sentence.spans[report["first"]][0],
                                                       sentence.spans[report["last"]][1])
@@ -670,8 +674,9 @@ def harm_reports(corpus) -> pd.DataFrame:
                     agent_start, agent_end = normalized.original_span(sentence.spans[report["agent"][0]][0],
                                                                       sentence.spans[report["agent"][1]][1])
                     agent = article.text[agent_start:agent_end]
+                voice = voice_at(spans, [start])[0]
                 rows.append((article.id, article.outlet, start, end, article.text[start:end], report["lemma"],
-                             HARM_LEMMAS[report["lemma"]], report["construction"], agent,
+                             HARM_LEMMAS[report["lemma"]], report["construction"], agent, voice.voice, voice.speaker,
                              min(sentence_start, start), max(sentence_end, end),
                              article.text[min(sentence_start, start):max(sentence_end, end)]))
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)

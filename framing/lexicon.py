@@ -52,8 +52,8 @@ MIN_WILDCARD_STEM = 2
 _KEYS = {
     "lexicon": {"name", "title", "description", "language", "version", "sources", "axes", "categories",
                 "referents"},
-    "referents": {"description", "applies_to", "groups"},
-    "referent_group": {"label", "modifiers", "phrases"},
+    "referents": {"description", "applies_to", "held", "people", "groups"},
+    "referent_group": {"label", "modifiers", "phrases", "places", "held_in"},
     "axis": {"description", "poles"},
     "pole": {"description", "terms"},
     "category": {"description", "terms"},
@@ -228,13 +228,24 @@ class ReferentGroup:
         ("Israeli captives", "Palestinian prisoners").
     phrases : tuple of str
         Phrases near a term, in its sentence, that tie it to the group
-        ("held in Gaza", "in Israeli jails").
+        ("held by Hamas", "in Israeli jails").
+    places : tuple of str
+        Places where the group's people live or were hit ("Gaza City",
+        "southern Israel"): a term next to "in/at/near/across ... <place>"
+        names this group, except on ``held`` axes, where only "from
+        <place>" does (where someone comes from).
+    held_in : tuple of str
+        Places where the group's people are held captive ("Gaza" for the
+        Israeli hostages): on ``held`` axes, "in/inside/under <place>" names
+        this group.
     """
 
     name: str
     label: str
     modifiers: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    held_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,11 +258,19 @@ class Referents:
         Axes or categories whose terms name people or groups.
     groups : tuple of ReferentGroup
     description : str, default=""
+    held : tuple of str, default=()
+        Those of ``applies_to`` whose terms name people held captive: a place
+        says where they are held, not who they are.
+    people : tuple of str, default=()
+        More words that name people ("civilians", "soldiers", "Palestinians"),
+        matched as a ``people`` category of the referent analysis only.
     """
 
     applies_to: tuple[str, ...]
     groups: tuple[ReferentGroup, ...]
     description: str = ""
+    held: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -370,10 +389,15 @@ class Lexicon:
             data["categories"] = {c.name: described(c, {"terms": [term_dict(t) for t in c.terms]})
                                   for c in self.categories}
         if self.referents is not None:
-            data["referents"] = described(self.referents, {
-                "applies_to": list(self.referents.applies_to),
-                "groups": {g.name: {"label": g.label, "modifiers": list(g.modifiers), "phrases": list(g.phrases)}
-                           for g in self.referents.groups}})
+            referents = self.referents
+            data["referents"] = described(referents, {
+                "applies_to": list(referents.applies_to),
+                **({"held": list(referents.held)} if referents.held else {}),
+                **({"people": list(referents.people)} if referents.people else {}),
+                "groups": {g.name: {"label": g.label, **{key: list(getattr(g, key)) for key in
+                                                          ("modifiers", "phrases", "places", "held_in")
+                                                          if getattr(g, key)}}
+                           for g in referents.groups}})
         return data
 
     def to_yaml(self) -> str:
@@ -607,12 +631,16 @@ def _referents(key_and_node, names: set[str], problems: _Problems) -> Referents 
         problems.add(key_node, "referents has no 'applies_to'; list the axes whose terms name people, "
                                "e.g. 'applies_to: [captivity]'")
     else:
-        for item in _sequence(fields["applies_to"][1], "referents applies_to", problems):
-            value = str(_scalar(item, "applies_to", problems) or "")
-            if value not in names:
-                problems.add(item, f"referents applies_to names {value!r}, which is not an axis or category of "
-                                   f"this lexicon; use one of: {', '.join(sorted(names))}")
-            applies_to.append(value)
+        applies_to = _name_list(fields["applies_to"][1], "applies_to", names, problems)
+    held = _name_list(fields["held"][1], "held", set(applies_to), problems) if "held" in fields else []
+    people = []
+    if "people" in fields:
+        for item in _sequence(fields["people"][1], "referents people", problems):
+            word = str(_scalar(item, "people", problems) or "").strip()
+            problem = term_syntax_problem(word)
+            if problem:
+                problems.add(item, f"referents people: {problem}")
+            people.append(word)
     groups = []
     group_nodes = _mapping(fields["groups"][1], "referents groups", problems, set()) if "groups" in fields else {}
     _names(group_nodes, "referent group", problems)
@@ -624,18 +652,32 @@ def _referents(key_and_node, names: set[str], problems: _Problems) -> Referents 
         where = f"referent group {group_name!r}"
         group_fields = _mapping(group_node, where, problems, _KEYS["referent_group"])
         cues = {}
-        for kind in ("modifiers", "phrases"):
+        for kind in ("modifiers", "phrases", "places", "held_in"):
             items = _sequence(group_fields[kind][1], f"{where} {kind}", problems) if kind in group_fields else []
             cues[kind] = tuple(str(_scalar(item, kind, problems) or "").strip() for item in items)
             for item, cue in zip(items, cues[kind]):
                 if not cue:
                     problems.add(item, f"{where}: an empty {kind[:-1]}; remove it")
-        if not cues["modifiers"] and not cues["phrases"]:
+        if not any(cues.values()):
             problems.add(group_key, f"{where} has no modifiers or phrases; add words that name the group")
         label = str(_scalar(group_fields["label"][1], "label", problems) or "") if "label" in group_fields \
             else group_name.replace("_", " ").capitalize()
-        groups.append(ReferentGroup(group_name, label.strip(), cues["modifiers"], cues["phrases"]))
-    return Referents(tuple(applies_to), tuple(groups), _description(fields, problems))
+        groups.append(ReferentGroup(group_name, label.strip(), cues["modifiers"], cues["phrases"], cues["places"],
+                                    cues["held_in"]))
+    return Referents(tuple(applies_to), tuple(groups), _description(fields, problems), tuple(held), tuple(people))
+
+
+def _name_list(node, key: str, names: set[str], problems: _Problems) -> list[str]:
+    """A list of axis or category names under ``referents``, each checked against ``names``."""
+    values = []
+    for item in _sequence(node, f"referents {key}", problems):
+        value = str(_scalar(item, key, problems) or "")
+        if value not in names:
+            problems.add(item, f"referents {key} names {value!r}, which is not an axis or category of "
+                               f"this lexicon{' listed in applies_to' if key == 'held' else ''}; use one of: "
+                               f"{', '.join(sorted(names))}")
+        values.append(value)
+    return values
 
 
 def _description(fields: dict, problems: _Problems) -> str:

@@ -20,10 +20,12 @@ from scipy.spatial.distance import squareform
 
 from framing.exceptions import FramingError
 
-__all__ = ["plot_axis_shares", "plot_distinctive_terms", "plot_framing_map", "plot_similarity",
-           "plot_term_heatmap", "plot_timeline"]
+__all__ = ["plot_agency_shares", "plot_axis_shares", "plot_distinctive_terms", "plot_framing_map",
+           "plot_referents", "plot_similarity", "plot_term_heatmap", "plot_timeline"]
 
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p"]
+#: Hatches of stacked segments, so that shares are told apart in black and white too.
+HATCHES = ["", "///", "...", "xx", "\\\\", "++", "oo", "--"]
 HEATMAP_COLORMAP = "cividis"  # perceptually uniform, colour-blind safe, monotonic in grey
 
 _DOCS = {
@@ -371,4 +373,119 @@ def plot_timeline(data: pd.DataFrame, *, axis: str, pole: str, group: str = "out
     ax.set_title(f"{title}" + (f" ({left_out} undated articles left out)" if left_out else ""))
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     ax.figure.autofmt_xdate()
+    return ax
+
+
+def _stacked_shares(ax, rows: list[str], totals: list[int], segments: list[str], shares: np.ndarray, *,
+                    segment_title: str):
+    """Horizontal bars of ``shares`` (rows × segments), each row summing to 1, labelled with its total."""
+    palette = _palette(len(segments))
+    left = np.zeros(len(rows))
+    y = np.arange(len(rows))
+    for index, segment in enumerate(segments):
+        values = np.nan_to_num(shares[:, index])
+        ax.barh(y, values, left=left, color=palette[index], hatch=HATCHES[index % len(HATCHES)],
+                edgecolor="white", linewidth=0.6, label=segment)
+        for row, (start, width) in enumerate(zip(left, values)):
+            if width >= 0.12:
+                ax.text(start + width / 2, row, f"{width:.0%}", ha="center", va="center", fontsize="x-small",
+                        color="black", bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
+                                             "linewidth": 0})
+        left += values
+    ax.set_yticks(y, [f"{row}  (n={total})" for row, total in zip(rows, totals)])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, title=segment_title,
+              title_fontsize="x-small")
+    return ax
+
+
+@_document
+def plot_referents(data: pd.DataFrame, *, axis: str | None = None, group: str | None = None,
+                   include_unknown: bool = False, ax=None):
+    """Which words each group uses for each side: pole shares per group and referent.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`framing.referent_table`: a group column (the first
+        column, or ``group``), ``axis, referent, pole, count, referent_total,
+        share``.
+    axis : str, optional
+        The axis to draw; the first in ``data`` by default.
+    group : str, optional
+        Grouping column; the first column of ``data`` by default.
+    include_unknown : bool, default=False
+        Also draw the matches whose referent is unknown.
+    {ax}
+
+    {returns}
+        One bar per group and referent with at least one match; segments are
+        the poles' shares of that referent's matches, and the label gives
+        ``n``, the number of matches behind the bar.
+    """
+    ax = plt.gca() if ax is None else ax
+    group = group or data.columns[0]
+    _require(data, [group, "axis", "referent", "pole", "count", "referent_total"], "plot_referents")
+    axes = list(dict.fromkeys(data["axis"]))
+    axis = axis or (axes[0] if axes else "")
+    rows = data[(data["axis"] == axis) & (data["referent_total"] > 0)]
+    if not include_unknown:
+        rows = rows[rows["referent"] != "unknown"]
+    title = f"{axis}: the words each {group} uses for each side's people"
+    if rows.empty:
+        return _empty(ax, title, "share of the matches naming that side")
+    poles = list(dict.fromkeys(data.loc[data["axis"] == axis, "pole"]))
+    referents = list(dict.fromkeys(rows["referent"]))
+    labels, totals, shares = [], [], []
+    for name in sorted(rows[group].unique(), key=str):
+        for referent in referents:
+            part = rows[(rows[group] == name) & (rows["referent"] == referent)].set_index("pole")
+            if part.empty:
+                continue
+            counts = part["count"].reindex(poles).fillna(0).to_numpy(float)
+            labels.append(f"{name} · {referent}")
+            totals.append(int(counts.sum()))
+            shares.append(counts / counts.sum())
+    _stacked_shares(ax, labels, totals, poles, np.array(shares), segment_title="word used (pole)")
+    ax.set_xlabel("share of the matches naming that side (n = matches)")
+    ax.set_title(title)
+    return ax
+
+
+@_document
+def plot_agency_shares(data: pd.DataFrame, *, group: str | None = None, ax=None):
+    """How each group reports deaths and injuries: shares of each grammatical construction.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`framing.agency_shares`: a group column (the first
+        column, or ``group``), ``construction, count, n_reports, share``.
+    group : str, optional
+    {ax}
+
+    {returns}
+        One bar per group; segments are the constructions' shares of its
+        harm reports, and the label gives ``n``, the number of reports.
+    """
+    ax = plt.gca() if ax is None else ax
+    group = group or data.columns[0]
+    _require(data, [group, "construction", "count", "n_reports"], "plot_agency_shares")
+    rows = data[data["n_reports"] > 0]
+    title = f"Who does the harm? Constructions in reports of death and injury, per {group}"
+    if rows.empty:
+        return _empty(ax, title, "share of the harm reports")
+    constructions = list(dict.fromkeys(data["construction"]))
+    labels, totals, shares = [], [], []
+    for name in sorted(rows[group].unique(), key=str):
+        part = rows[rows[group] == name].set_index("construction")["count"].reindex(constructions).fillna(0)
+        labels.append(str(name))
+        totals.append(int(part.sum()))
+        shares.append(part.to_numpy(float) / part.sum())
+    _stacked_shares(ax, labels, totals, [c.replace("_", " ") for c in constructions], np.array(shares),
+                    segment_title="construction")
+    ax.set_xlabel("share of the harm reports (n = reports)")
+    ax.set_title(title)
     return ax

@@ -40,10 +40,13 @@ from framing._stats import wilson_interval
 from framing.corpus import as_corpus
 from framing.counting import find_matches
 from framing.exceptions import FramingError
-from framing.lexicon import Lexicon, load_lexicons
+from framing.lexicon import Category, Lexicon, Term, load_lexicons
 from framing.voice import check_voice
 
-__all__ = ["UNKNOWN_REFERENT", "find_referents", "referent_table"]
+__all__ = ["PEOPLE", "UNKNOWN_REFERENT", "find_referents", "referent_table"]
+
+#: Name of the category made of the ``people`` words of a lexicon's referents section.
+PEOPLE = "people"
 
 #: Referent of a match that no cue ties to a group.
 UNKNOWN_REFERENT = "unknown"
@@ -53,7 +56,8 @@ _SKIPPABLE = frozenset(
     the a an of those these some all other more most many several dozens hundreds thousands living remaining
     released freed female male young elderly civilian civilians sick wounded detained held abducted kidnapped
     two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand last
-    remaining dual-national dual-citizen american-israeli
+    remaining dual-national dual-citizen american-israeli police border security reserve army military aid health
+    rescue medical hospital government
     """.split()
 )
 _MODIFIER_WINDOW = 4
@@ -90,20 +94,45 @@ def _referent_lexicon(lexicon: Lexicon) -> Lexicon:
                  for axis in lexicon.axes if axis.name in referents.applies_to)
     categories = tuple(replace(category, terms=tuple(keep(t) for t in category.terms))
                        for category in lexicon.categories if category.name in referents.applies_to)
+    if referents.people:
+        categories += (Category(PEOPLE, tuple(Term(word) for word in referents.people),
+                                "Words that name people, from the lexicon's referents section."),)
     return replace(lexicon, axes=axes, categories=categories)
 
 
+#: Words before a place that tie free people to it: prepositions, and verbs of attack ("attacked southern Israel").
+_PLACE_PREPOSITIONS = ("in|on|at|near|across|around|inside|outside|off|of|from|into|to|attacked|attack|attacking|"
+                       "struck|hit|bombed|bombarded|shelled|raided|stormed|invaded")
+_DIRECTIONS = r"(?:(?:the\s+)?(?:southern|northern|central|eastern|western|occupied|north|south|east|west)\s+)?"
+
+
+def _place_regex(places, prepositions: str) -> re.Pattern:
+    """ "<preposition> [the] [southern ...] <place>" for any of ``places``."""
+    names = "|".join(_cue_regex(place.removeprefix("the ")).pattern.removeprefix("(?<![\\w'\u2019-])")
+                     .removesuffix("(?![\\w'\u2019-])") for place in sorted(places, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'\u2019-])(?:{prepositions})\s+(?:the\s+)?{_DIRECTIONS}(?:{names})(?![\w'\u2019-])",
+                      re.IGNORECASE)
+
+
 class _Cues:
-    """The modifier words and phrase regexes of a lexicon's referent groups."""
+    """The modifier words and the phrase and place regexes of a lexicon's referent groups."""
 
     def __init__(self, lexicon: Lexicon):
+        referents = lexicon.referents
+        self.held_axes = set(referents.held)
         self.modifier_group: dict[str, str] = {}
-        self.phrases: list[tuple[re.Pattern, str]] = []
-        for group in lexicon.referents.groups:
+        self.phrases: list[tuple[re.Pattern, str]] = []  # every axis
+        self.places: list[tuple[re.Pattern, str]] = []  # axes of free people: where they live or were hit
+        self.held_places: list[tuple[re.Pattern, str]] = []  # held axes: where held, or "from" where they come
+        for group in referents.groups:
             for modifier in group.modifiers:
                 self.modifier_group.setdefault(modifier.lower().replace("\u2019", "'"), group.name)
-            for phrase in group.phrases:
-                self.phrases.append((_cue_regex(phrase), group.name))
+            self.phrases += [(_cue_regex(phrase), group.name) for phrase in group.phrases]
+            if group.places:
+                self.places.append((_place_regex(group.places, _PLACE_PREPOSITIONS), group.name))
+                self.held_places.append((_place_regex(group.places, "from"), group.name))
+            if group.held_in:
+                self.held_places.append((_place_regex(group.held_in, "in|inside|under|at"), group.name))
 
     def modifier(self, before: str) -> tuple[str, str] | None:
         """The group of a modifier among the last words of ``before``, nearest first."""
@@ -128,10 +157,33 @@ class _Cues:
                 return None
         return None
 
-    def phrases_in(self, sentence: str) -> list[tuple[int, int, str, str]]:
-        """Every cue phrase in ``sentence``: (start, end, group, text)."""
+    def speaker_group(self, text: str, speaker: str) -> tuple[str, str] | None:
+        """The group of a speaker, from a modifier in front of any mention of its last word in ``text``."""
+        words = speaker.split()
+        if not words or speaker == "unknown":
+            return None
+        for mention in re.finditer(rf"\b{re.escape(words[-1])}\b", text):
+            found = self.modifier(text[max(0, mention.start() - 80):mention.start()] + " ") \
+                or self._modifier_in(text[max(0, mention.start() - 60):mention.start()])
+            if found:
+                return found[0], f"our ({speaker}: {found[1]})"
+        return None
+
+    def _modifier_in(self, before: str) -> tuple[str, str] | None:
+        """A modifier among the last few words before a name ("Israeli Prime Minister Benjamin Netanyahu")."""
+        for token in reversed(_WORD_RE.findall(before)[-5:]):
+            key = token.lower().replace("\u2019", "'")
+            if key in self.modifier_group:
+                return self.modifier_group[key], token
+            if not token[:1].isupper():
+                return None
+        return None
+
+    @staticmethod
+    def phrases_in(sentence: str, patterns) -> list[tuple[int, int, str, str]]:
+        """Every match of ``patterns`` (regex, group) in ``sentence``: (start, end, group, text)."""
         found = []
-        for pattern, group in self.phrases:
+        for pattern, group in patterns:
             found.extend((m.start(), m.end(), group, m.group()) for m in pattern.finditer(sentence))
         return sorted(found)
 
@@ -178,7 +230,7 @@ def find_referents(corpus, lexicon="israel_gaza", *, voice="all") -> pd.DataFram
     frames = []
     for lex in lexicons:
         matches = find_matches(corpus, _referent_lexicon(lex))
-        frames.append(_assign(matches, _Cues(lex)))
+        frames.append(_assign(matches, _Cues(lex), {article.id: article.text for article in corpus}))
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     table = table.sort_values(["article_id", "start", "lexicon"], kind="stable") if len(frames) > 1 else table
     order = {article_id: position for position, article_id in enumerate(corpus.ids)}
@@ -186,28 +238,52 @@ def find_referents(corpus, lexicon="israel_gaza", *, voice="all") -> pd.DataFram
     return table[table["voice"].isin(selected)].reset_index(drop=True)
 
 
-def _assign(matches: pd.DataFrame, cues: _Cues) -> pd.DataFrame:
-    referents, used = [], []
+def _assign(matches: pd.DataFrame, cues: _Cues, texts: dict[str, str]) -> pd.DataFrame:
+    """Referent and cue of every match: modifier, then phrase, then an earlier mention, then a place."""
+    strong, weak = [], []  # per match: (group, cue) from a modifier or phrase; from a place
+    speaker_groups: dict[tuple[str, str], tuple[str, str] | None] = {}
     for _, sentence_matches in matches.groupby(["article_id", "sentence_start"], sort=False):
         sentence = sentence_matches["sentence"].iloc[0]
         offset = sentence_matches["sentence_start"].iloc[0]
         spans = list(zip(sentence_matches["start"] - offset, sentence_matches["end"] - offset))
-        phrases = cues.phrases_in(sentence)
-        for index, (start, end) in enumerate(spans):
-            found = cues.modifier(sentence[:start]) or cues.modifier_after(sentence[end:])
-            if found is None:
-                found = _nearest_phrase(phrases, spans, index)
-            referents.append(found[0] if found else UNKNOWN_REFERENT)
-            used.append(found[1] if found else "")
-    matches = matches.copy()
+        axes = sentence_matches["axis"].tolist()
+        for index, ((start, end), axis) in enumerate(zip(spans, axes)):
+            held = axis in cues.held_axes
+            # On a held axis, another captivity word in between takes the cue ("30 prisoners for 10 hostages
+            # held in Gaza"); people and death words are often listed together ("people, mostly women").
+            same_axis = [span for span, other in zip(spans, axes) if other == axis] if held else [(start, end)]
+            position = same_axis.index((start, end))
+            word = sentence[start:end].lower().replace("\u2019", "'")
+            found = (cues.modifier_group[word], sentence[start:end]) if word in cues.modifier_group else None
+            found = found or cues.modifier(sentence[:start]) or cues.modifier_after(sentence[end:])
+            row = sentence_matches.iloc[index]
+            if found is None and row["voice"] == "quotation" and re.search(r"\bour\s+(?:\S+\s+)?$",
+                                                                            sentence[:start], re.IGNORECASE):
+                key = (row["article_id"], row["speaker"])  # "our kidnapped": the quoted speaker's own side
+                if key not in speaker_groups:
+                    speaker_groups[key] = cues.speaker_group(texts[row["article_id"]], row["speaker"])
+                found = speaker_groups[key]
+            strong.append(found or _nearest(cues.phrases_in(sentence, cues.phrases), same_axis, position))
+            weak.append(_nearest(cues.phrases_in(sentence, cues.held_places if held else cues.places),
+                                 same_axis, position))
     # groupby(sort=False) visits sentences in order of first appearance, which is text order here.
-    matches["referent"] = referents
-    matches["referent_cue"] = used
-    return matches
+    referents, used = [], []
+    last: dict[tuple, tuple[str, str]] = {}
+    for row, key in enumerate(zip(matches["article_id"], matches["axis"], matches["pole"],
+                                  matches["match"].str.lower().str.rstrip("s"))):
+        # The same word earlier in the article outranks a place ("three soldiers in northern Gaza" after
+        # "three Israeli soldiers").
+        earlier = (last[key][0], f"earlier: {last[key][1]}") if key in last else None
+        found = strong[row] or earlier or weak[row]
+        if found:
+            last[key] = (found[0], found[1].removeprefix("earlier: "))
+        referents.append(found[0] if found else UNKNOWN_REFERENT)
+        used.append(found[1] if found else "")
+    return matches.assign(referent=referents, referent_cue=used)
 
 
-def _nearest_phrase(phrases, spans, index) -> tuple[str, str] | None:
-    """The nearest cue phrase with no other term of the sentence between it and term ``index``."""
+def _nearest(phrases, spans, index) -> tuple[str, str] | None:
+    """The nearest cue with no other term of the same axis between it and term ``index``."""
     start, end = spans[index]
     previous_end = spans[index - 1][1] if index > 0 else -1
     next_start = spans[index + 1][0] if index + 1 < len(spans) else float("inf")
