@@ -60,6 +60,11 @@ __all__ = ["AGENT_WINDOW", "CONSTRUCTIONS", "HARM_LEMMAS", "REPORT_COLUMNS", "ag
 #: The five constructions, in the order :func:`agency_shares` reports them.
 CONSTRUCTIONS = ("active_agent", "passive_agent", "passive_no_agent", "intransitive", "nominal")
 
+#: A cheap test that a text may report harm: every form of every :data:`HARM_LEMMAS` entry, and "toll",
+#: contains one of these.
+HARM_HINT = re.compile(r"kill|murder|sla[iy]|slew|slaughter|massacr|assassinat|martyr|gun|wound|injur|maim|die|dying|"
+                       r"perish|succumb|dead|death|li[fv]e|casualt|fatalit|hurt|toll", re.IGNORECASE)
+
 #: Columns of :func:`harm_reports`.
 REPORT_COLUMNS = ["article_id", "outlet", "start", "end", "predicate", "lemma", "outcome", "construction", "agent",
                   "voice", "speaker", "sentence_start", "sentence_end", "sentence"]
@@ -658,6 +663,8 @@ def harm_reports(corpus) -> pd.DataFrame:
     corpus = as_corpus(corpus)
     rows = []
     for article in corpus:
+        if not HARM_HINT.search(article.text):
+            continue  # no harm word at all: skip the sentence split (most articles of a general corpus)
         normalized = normalize_text(article.text)
         for sentence_span in split_sentences(normalized.text):
             sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])

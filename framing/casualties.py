@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from framing._stats import wilson_interval
+from framing.agency import HARM_HINT
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
 from framing.text import normalize_text, split_sentences
@@ -644,7 +645,7 @@ def casualty_figures(corpus) -> pd.DataFrame:
     [[38.0, 'killed', 'health_ministry', 'says']]
     """
     corpus = as_corpus(corpus)
-    rows = [row for article in corpus for row in _article_rows(article)]
+    rows = [row for article in corpus if HARM_HINT.search(article.text) for row in _article_rows(article)]
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "number": "float64", "hedged": "bool",
                          "sentence_start": "int64", "sentence_end": "int64"})

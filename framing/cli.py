@@ -52,8 +52,8 @@ def _print_table(frame: pd.DataFrame) -> None:
 def _command_counts(args) -> int:
     corpus = _load(args.corpus)
     lexicons = load_lexicons(args.lexicon or [DEFAULT_LEXICON])
-    terms = count_terms(corpus, lexicons, by=args.by)
-    poles = summarize_poles(corpus, lexicons, by=args.by, counts=terms)
+    terms = count_terms(corpus, lexicons, by=args.by, voice=args.voice)
+    poles = summarize_poles(corpus, lexicons, by=args.by, voice=args.voice, counts=terms)
     if args.out:
         tables = Path(args.out) / "tables"
         write_table(terms, tables / "term_counts.csv")
@@ -71,7 +71,7 @@ def _command_counts(args) -> int:
 
 def _command_report(args) -> int:
     corpus = _load(args.corpus)
-    result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by,
+    result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by, voice=args.voice,
                           exclude_duplicates=args.exclude_duplicates, min_articles=args.min_articles,
                           random_state=args.random_state, formats=args.formats)
     print(f"wrote {len(result.tables)} tables, {len(result.figures)} figure files and index.html to {args.out}",
@@ -90,7 +90,8 @@ def _command_kwic(args) -> int:
         print(f"no match for {args.term!r} in {len(corpus)} articles", file=sys.stderr)
         return 0
     for row in table.head(args.limit).itertuples(index=False):
-        print(f"{row.article_id} [{row.outlet}] {row.left:>{args.width}}[[{row.match}]]{row.right}")
+        voice = row.voice if row.voice == "narration" else f"{row.voice}: {row.speaker or 'unknown'}"
+        print(f"{row.article_id} [{row.outlet}] ({voice}) {row.left:>{args.width}}[[{row.match}]]{row.right}")
     if len(table) > args.limit:
         print(f"... {len(table) - args.limit} more (use --limit or --out)", file=sys.stderr)
     return 0
@@ -193,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     counts.add_argument("--by", default="article", help="article, outlet, event, date or any manifest column "
                                                          "(default: article)")
     counts.add_argument("--out", metavar="DIR", help="write CSV tables under DIR/tables/")
+    counts.add_argument("--voice", default="all", choices=["all", "narration", "quotation", "scare_quote"],
+                        help="which matches the counts add up (default: all; the tables split them by voice)")
     counts.set_defaults(handler=_command_counts)
 
     report = commands.add_parser("report", help="the main job: tables, figures and an HTML page",
@@ -205,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="DIR", help="output folder")
     _lexicon_option(report)
     report.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
+    report.add_argument("--voice", default="narration", choices=["narration", "all", "quotation", "scare_quote"],
+                        help="whose words the profiles, figures and summaries count (default: narration, the "
+                             "outlet's own; all: quotations and scare quotes too)")
     report.add_argument("--exclude-duplicates", action="store_true",
                         help="leave copies of earlier articles out of profiles and distinctive terms")
     report.add_argument("--min-articles", type=int, default=5, help="flag groups with fewer articles (default: 5)")

@@ -19,6 +19,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.exceptions import CorpusError
-from framing.text import count_tokens, normalize_text
+from framing.text import HTML_REMOVED, count_tokens, html_to_text, normalize_text
 
 __all__ = ["Article", "Corpus", "LOAD_REPORT_COLUMNS", "as_corpus", "load_corpus", "parse_date"]
 
@@ -162,6 +163,30 @@ class Corpus(Sequence):
 
     def __repr__(self) -> str:
         return f"Corpus({len(self)} articles, {len(self.outlets)} outlets, source={self.source!r})"
+
+    def _repr_html_(self, max_rows: int = 10) -> str:
+        """Compact HTML view for Jupyter: size, outlets, load-report tally and the first articles."""
+        outlet_sizes: dict[str, int] = {}
+        for article in self._articles:
+            outlet_sizes[article.outlet] = outlet_sizes.get(article.outlet, 0) + 1
+        outlets = ", ".join(f"{html.escape(name)} ({outlet_sizes[name]})" for name in sorted(outlet_sizes)[:max_rows])
+        if len(outlet_sizes) > max_rows:
+            outlets += f", … {len(outlet_sizes) - max_rows} more"
+        report = self.load_report
+        skipped = int((report["status"] == "skipped").sum()) if "status" in report else 0
+        warned = int((report["warnings"].fillna("") != "").sum()) if "warnings" in report else 0
+        rows = "".join(
+            f"<tr><td>{html.escape(a.id)}</td><td>{html.escape(a.outlet)}</td>"
+            f"<td>{a.date.isoformat() if a.date else ''}</td>"
+            f"<td>{html.escape((a.title or '')[:70] + ('…' if a.title and len(a.title) > 70 else ''))}</td>"
+            f"<td>{self.n_tokens(a)}</td></tr>" for a in self._articles[:max_rows])
+        more = f"<br><small>… and {len(self) - max_rows} more articles.</small>" if len(self) > max_rows else ""
+        return (f"<div><strong>Corpus</strong>: {len(self)} articles, {len(outlet_sizes)} outlets"
+                f"{', source ' + html.escape(str(self.source)) if self.source else ''}<br>"
+                f"<small>Load report: {len(self)} loaded, {skipped} skipped, {warned} with warnings "
+                f"(see <code>.load_report</code>). Outlets: {outlets}</small>"
+                f"<table><tr><th>id</th><th>outlet</th><th>date</th><th>title</th><th>n_tokens</th></tr>"
+                f"{rows}</table>{more}</div>")
 
     @property
     def ids(self) -> list[str]:
@@ -347,6 +372,33 @@ def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _allow_long_csv_fields() -> None:
+    """Let one CSV field hold a whole article (the csv module stops at 128 KiB)."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(value):
+    """Replace lone surrogates (JSON escapes such as ``"\\ud800"``) by U+FFFD, one for one."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(key): _replace_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(item) for item in value]
+    return value
+
+
+def _json_problem(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"invalid JSON ({error.msg.removesuffix(' at')} at column {error.colno})"
+    if isinstance(error, RecursionError):
+        return "invalid JSON (nested too deeply to read)"
+    return f"invalid JSON ({str(error).split(';')[0]})"  # e.g. a number of more than 4300 digits
+
+
 def split_text_file(text: str) -> tuple[str | None, dt.date | None, str]:
     """Split a text file into its title, its ``date`` header and its body.
 
@@ -398,6 +450,15 @@ def load_corpus(path, *, manifest: str | Path | None = None) -> Corpus:
     ------
     CorpusError
         If ``path`` does not exist or is not a supported file.
+
+    Notes
+    -----
+    Article text that holds HTML tags is turned into plain text: tags removed,
+    block tags made line breaks, script and style content dropped, entities
+    decoded (see :func:`framing.text.html_to_text`); the load report warns
+    ``HTML markup removed``. Text that merely mentions ``a < b`` is kept as it
+    is. Empty, whitespace-only and binary files, JSONL lines that are not JSON
+    objects and CSV rows with broken quoting are skipped, each with its reason.
 
     Examples
     --------
@@ -464,8 +525,9 @@ class _Loader:
             article_id = f"{article_id}#{number}"
         outlet = " ".join(article.outlet.split()) or "unknown"
         canonical = self.outlet_spellings.setdefault(outlet.casefold(), outlet)
-        if canonical != outlet:
-            warnings.append(f"outlet {outlet!r} merged with {canonical!r} (differs only in case or spacing)")
+        if canonical != article.outlet.strip():
+            warnings.append(f"outlet {article.outlet.strip()!r} merged with {canonical!r} (differs only in case or "
+                            "spacing)")
         if article_id != article.id or canonical != article.outlet:
             article = Article(article_id, article.text, canonical, article.date, article.title,
                               article.url, article.event, article.meta)
@@ -491,18 +553,24 @@ class _Loader:
         if text is None:
             self.skip(source, f"manifest unreadable: {reason}", encoding=encoding)
             return
+        _allow_long_csv_fields()
         reader = csv.DictReader(io.StringIO(_unify_newlines(text)))
-        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-        key = next((c for c in MANIFEST_FILE_COLUMNS if c in columns), None)
-        if key is None:
-            self.skip(source, f"manifest has no file column (looked for {', '.join(MANIFEST_FILE_COLUMNS)}); "
-                              f"its columns are {', '.join(columns) or 'none'}", encoding=encoding)
+        try:
+            columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+            key = next((c for c in MANIFEST_FILE_COLUMNS if c in columns), None)
+            if key is None:
+                self.skip(source, f"manifest has no file column (looked for {', '.join(MANIFEST_FILE_COLUMNS)}); "
+                                  f"its columns are {', '.join(columns) or 'none'}", encoding=encoding)
+                return
+            for row in reader:
+                clean = {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+                name = clean.pop(key, "")
+                if name:
+                    self.manifest[Path(name).as_posix()] = clean
+        except csv.Error as error:
+            self.skip(source, f"manifest line {reader.line_num}: broken CSV ({error}); the rows after it were "
+                              "not read", encoding=encoding)
             return
-        for row in reader:
-            clean = {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-            name = clean.pop(key, "")
-            if name:
-                self.manifest[Path(name).as_posix()] = clean
         self.rows.append({"source": source, "record": pd.NA, "article_id": "", "status": "loaded",
                           "reason": f"manifest with {len(self.manifest)} rows", "encoding": encoding,
                           "warnings": ""})
@@ -533,20 +601,24 @@ class _Loader:
                 self.skip(source, "not an article file (expected .txt, .jsonl, .jsonl.gz or .csv)")
         except OSError as error:
             self.skip(source, f"cannot be read ({error.strerror or error})")
+        except (EOFError, zlib.error) as error:
+            self.skip(source, f"damaged compressed file ({error}); the records before the damage were loaded")
 
     def _read_text_file(self, file: Path, source: str) -> None:
+        row = self._manifest_row(source)  # first, so a skipped file is not reported as missing
         text, encoding, reason = decode_bytes(file.read_bytes())
         if text is None:
             self.skip(source, reason, encoding=encoding)
             return
+        text, html_warning = html_to_text(text)
         title, date, body = split_text_file(text)
         if not body.strip():
-            self.skip(source, "no text (the file holds only whitespace)", encoding=encoding)
+            self.skip(source, "no text once HTML markup was removed" if html_warning == HTML_REMOVED
+                      else "no text (the file holds only whitespace)", encoding=encoding)
             return
-        warnings = []
+        warnings = [html_warning] if html_warning else []
         if encoding not in ("utf-8", "utf-8-sig"):
             warnings.append(f"decoded as {encoding}")
-        row = self._manifest_row(source)
         fields = {"outlet": "unknown", "date": date, "title": title, "url": None, "event": None}
         meta: dict[str, str] = {}
         if row is None:
@@ -563,32 +635,45 @@ class _Loader:
     def _read_jsonl(self, file: Path, source: str) -> None:
         opener = gzip.open if file.name.lower().endswith(".gz") else open
         with opener(file, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            lines, wide_encoding = handle, ""
+            if handle.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+                # UTF-16 and UTF-32 cannot be cut into lines as bytes: decode the whole file first.
+                handle.seek(0)
+                text, wide_encoding, reason = decode_bytes(handle.read())
+                if text is None:
+                    self.skip(source, reason, encoding=wide_encoding)
+                    return
+                lines = (line.encode("utf-8") for line in text.split("\n"))
+            handle.seek(0)
+            for number, raw in enumerate(lines, start=1):
                 if not raw.strip():
                     continue
                 text, encoding, reason = decode_bytes(raw)
+                encoding = wide_encoding or encoding
                 if text is None:
                     self.skip(source, f"line {number}: {reason}", record=number, encoding=encoding)
                     continue
                 try:
                     record = json.loads(text)
-                except json.JSONDecodeError as error:
-                    self.skip(source, f"line {number}: invalid JSON ({error.msg} at column {error.colno})",
-                              record=number, encoding=encoding)
+                    cleaned = _replace_lone_surrogates(record) if "\\u" in text else record
+                except (ValueError, RecursionError) as error:  # ValueError includes json.JSONDecodeError
+                    self.skip(source, f"line {number}: {_json_problem(error)}", record=number, encoding=encoding)
                     continue
                 if not isinstance(record, dict):
                     self.skip(source, f"line {number}: not a JSON object (got {type(record).__name__})",
                               record=number, encoding=encoding)
                     continue
-                self._add_record(record, source, number, encoding, f"{Path(source).name}:{number}")
+                warnings = ["lone surrogate escapes replaced by U+FFFD"] if cleaned != record else []
+                self._add_record(cleaned, source, number, encoding, f"{Path(source).name}:{number}", warnings)
 
     def _read_csv(self, file: Path, source: str) -> None:
         text, encoding, reason = decode_bytes(file.read_bytes())
         if text is None:
             self.skip(source, reason, encoding=encoding)
             return
-        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        reader = csv.reader(io.StringIO(_unify_newlines(text), newline=""))
+        _allow_long_csv_fields()
+        # strict: a quote in the wrong place is an error, not a field that swallows the next rows.
+        reader = csv.reader(io.StringIO(_unify_newlines(text), newline=""), strict=True)
         try:
             header = [column.strip() for column in next(reader)]
         except StopIteration:
@@ -601,14 +686,17 @@ class _Loader:
             return
         record_number = 1
         while True:
+            first_line = reader.line_num + 1
             try:
                 values = next(reader)
             except StopIteration:
                 break
             except csv.Error as error:
                 record_number += 1
-                self.skip(source, f"row {record_number}: broken CSV ({error})", record=record_number,
-                          encoding=encoding)
+                lines = f"line {first_line}" if reader.line_num <= first_line else \
+                    f"lines {first_line}-{reader.line_num}"
+                self.skip(source, f"row {record_number}: broken CSV quoting ({error}); {lines} skipped",
+                          record=record_number, encoding=encoding)
                 continue
             record_number += 1
             if not any(value.strip() for value in values):
@@ -620,18 +708,24 @@ class _Loader:
             self._add_record(dict(zip(lowered, values)), source, record_number, encoding,
                              f"{Path(source).name}:{record_number}")
 
-    def _add_record(self, record: dict, source: str, number: int, encoding: str, default_id: str) -> None:
+    def _add_record(self, record: dict, source: str, number: int, encoding: str, default_id: str,
+                    warnings: Sequence[str] = ()) -> None:
         record = {str(key).strip().lower(): value for key, value in record.items()}
         found = {name: _first_field(record, aliases) for name, aliases in FIELD_ALIASES.items()}
         values = {name: value for name, (_, value) in found.items()}
         text = values["text"]
+        html_warning = ""
+        if isinstance(text, str):
+            text, html_warning = html_to_text(text)
         if not isinstance(text, str) or not text.strip():
             looked = ", ".join(FIELD_ALIASES["text"])
             problem = "empty text" if isinstance(text, str) else (
                 f"no text field (looked for {looked})" if text is None else f"text is {type(text).__name__}, not a string")
+            if html_warning == HTML_REMOVED:
+                problem = "no text once HTML markup was removed"
             self.skip(source, f"record {number}: {problem}", record=number, encoding=encoding)
             return
-        warnings = []
+        warnings = [*warnings, html_warning] if html_warning else list(warnings)
         used = {alias for alias, _ in found.values()}
         meta = {key: _as_text(value) for key, value in sorted(record.items()) if key not in used and value not in (None, "")}
         date = parse_date(values["date"]) if values["date"] not in (None, "") else None
@@ -665,7 +759,9 @@ def _as_text(value) -> str:
 
 def _optional_text(value) -> str | None:
     text = " ".join(_as_text(value).split())
-    return html.unescape(text) if text else None
+    plain, warning = html_to_text(text)
+    text = " ".join(plain.split()) if warning == HTML_REMOVED else html.unescape(text)
+    return text or None
 
 
 def _merge_fields(fields: dict, row: Mapping[str, str], warnings: list[str]) -> tuple[dict, dict[str, str]]:

@@ -324,11 +324,18 @@ class Lexicon:
         """Read and validate a YAML lexicon; errors name the file and line."""
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise LexiconError(f"lexicon file {str(path)!r} does not exist") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise LexiconError(f"lexicon file {str(path)!r} cannot be read as UTF-8 text ({error})") from None
+        except OSError as error:
+            raise LexiconError(f"lexicon file {str(path)!r} cannot be read ({error.strerror or error})") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            message = (f"{path}, line {line}: not UTF-8 text (byte {data[error.start]:#04x} at position "
+                       f"{error.start}); save the file as UTF-8")
+            raise LexiconError(message, problems=[message]) from None
         return _build_lexicon(text, str(path))
 
     @classmethod
@@ -440,6 +447,9 @@ def _mapping(node, what: str, problems: _Problems, allowed: set[str]) -> dict[st
         return {}
     result = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.add(key_node, f"{what} has a key that is a list or mapping; keys are plain names, as in 'name:'")
+            continue
         key = key_node.value
         if key in result:
             problems.add(key_node, f"{what} has the key {key!r} twice; keep one")
@@ -547,9 +557,16 @@ def _build_lexicon(text: str, source: str) -> Lexicon:
     problems = _Problems(source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        line = _deep_nesting_line(text)
+        raise LexiconError(f"{source}, line {line}: not valid YAML (nested more than {_MAX_DEPTH} levels deep); "
+                           "a lexicon needs about six",
+                           problems=[f"{source}, line {line}: not valid YAML (nested too deeply)"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
+        if mark is None and isinstance(error, yaml.reader.ReaderError):  # a forbidden character
+            line = text.count("\n", 0, error.position) + 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise LexiconError(f"{source}, line {line}: not valid YAML ({reason}); check indentation and quoting",
                            problems=[f"{source}, line {line}: not valid YAML ({reason})"]) from None
@@ -678,6 +695,25 @@ def _name_list(node, key: str, names: set[str], problems: _Problems) -> list[str
                                f"{', '.join(sorted(names))}")
         values.append(value)
     return values
+
+
+_MAX_DEPTH = 100
+
+
+def _deep_nesting_line(text: str) -> int:
+    """Line where lists and mappings first nest more than ``_MAX_DEPTH`` levels deep (the parser is not recursive)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1
 
 
 def _description(fields: dict, problems: _Problems) -> str:

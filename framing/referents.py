@@ -106,12 +106,17 @@ _PLACE_PREPOSITIONS = ("in|on|at|near|across|around|inside|outside|off|of|from|i
 _DIRECTIONS = r"(?:(?:the\s+)?(?:southern|northern|central|eastern|western|occupied|north|south|east|west)\s+)?"
 
 
+#: Words that make a place name part of another name ("the Gaza conflict", "the Gaza health ministry").
+_NOT_A_PLACE = "conflict|war|ceasefire|cease-fire|talks|truce|deal|negotiations|health|ministry|offensive|crisis|" \
+    "front|border|envoy|file|policy"
+
+
 def _place_regex(places, prepositions: str) -> re.Pattern:
     """ "<preposition> [the] [southern ...] <place>" for any of ``places``."""
     names = "|".join(_cue_regex(place.removeprefix("the ")).pattern.removeprefix("(?<![\\w'\u2019-])")
                      .removesuffix("(?![\\w'\u2019-])") for place in sorted(places, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'\u2019-])(?:{prepositions})\s+(?:the\s+)?{_DIRECTIONS}(?:{names})(?![\w'\u2019-])",
-                      re.IGNORECASE)
+    return re.compile(rf"(?<![\w'\u2019-])(?:{prepositions})\s+(?:the\s+)?{_DIRECTIONS}(?:{names})(?![\w'\u2019-])"
+                      rf"(?!\s+(?:{_NOT_A_PLACE}))", re.IGNORECASE)
 
 
 class _Cues:

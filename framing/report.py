@@ -25,30 +25,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from framing._tokens import shared_tokens  # noqa: E402
-from framing._version import __version__  # noqa: E402
-from framing.clusters import cluster_articles  # noqa: E402
-from framing.corpus import Corpus, as_corpus  # noqa: E402
-from framing.counting import TERM_KEYS, _group_column, count_terms  # noqa: E402
-from framing.distinctive import distinctive_terms  # noqa: E402
-from framing.duplicates import copy_weights, find_duplicates  # noqa: E402
-from framing.exceptions import FramingError  # noqa: E402
-from framing.features import LexiconVectorizer  # noqa: E402
-from framing.lexicon import load_lexicons  # noqa: E402
-from framing.plots import (plot_axis_shares, plot_distinctive_terms, plot_framing_map,  # noqa: E402
-                           plot_similarity, plot_term_heatmap, plot_timeline)
-from framing.profiles import outlet_similarity, profile_outlets  # noqa: E402
+from framing._stats import wilson_interval
+from framing._tokens import shared_tokens
+from framing._version import __version__
+from framing.agency import agency_shares, harm_reports
+from framing.casualties import casualty_figures, casualty_sources
+from framing.clusters import cluster_articles
+from framing.corpus import Corpus, as_corpus
+from framing.counting import count_terms, select_voice
+from framing.distinctive import distinctive_terms
+from framing.duplicates import copy_weights, find_duplicates
+from framing.exceptions import FramingError
+from framing.features import LexiconVectorizer
+from framing.lexicon import load_lexicons
+from framing.plots import (plot_agency_shares, plot_axis_shares, plot_distinctive_terms, plot_framing_map,
+                           plot_referents, plot_similarity, plot_term_heatmap, plot_timeline)
+from framing.profiles import outlet_similarity, profile_outlets
+from framing.referents import find_referents, referent_table
+from framing.voice import VOICES, check_voice, keep_voices, shared_voices
 
 __all__ = ["FIGURE_FORMATS", "ReportResult", "write_report", "write_table"]
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
-TABLE_NAMES = ("articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report")
+TABLE_NAMES = ("articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report", "voice",
+               "referents", "referent_matches", "agency", "agency_shares", "casualties", "casualty_sources")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FIGURE_STYLE = {"svg.hashsalt": "framing", "font.size": 9, "axes.titlesize": 10, "figure.dpi": 100}
@@ -110,6 +114,12 @@ def write_table(frame: pd.DataFrame, path) -> None:
     write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
+def _subplots(*args, figsize, **kwargs):
+    """A figure and its axes, made without pyplot: the report never touches the user's backend or open figures."""
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(*args, **kwargs)
+
+
 def _save_figure(figure, directory: Path, name: str, formats) -> list[Path]:
     written = []
     for extension in formats:
@@ -120,7 +130,6 @@ def _save_figure(figure, directory: Path, name: str, formats) -> list[Path]:
         path = directory / f"{name}.{extension}"
         _atomic_write(path, buffer.getvalue())
         written.append(path)
-    plt.close(figure)
     return written
 
 
@@ -137,9 +146,9 @@ def _parse_formats(formats) -> tuple[str, ...]:
     return formats
 
 
-def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", exclude_duplicates: bool = False,
-                 min_articles: int = 5, random_state: int = 0, formats=FIGURE_FORMATS,
-                 duplicate_threshold: float | None = None) -> ReportResult:
+def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voice="narration",
+                 exclude_duplicates: bool = False, min_articles: int = 5, random_state: int = 0,
+                 formats=FIGURE_FORMATS, duplicate_threshold: float | None = None) -> ReportResult:
     """Run the comparison on a corpus and write tables, figures and an HTML page.
 
     Parameters
@@ -150,6 +159,11 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     lexicon : Lexicon, str, path or list of them, default="israel_gaza"
     by : str, default="outlet"
         Grouping column for profiles, distinctive terms and figures.
+    voice : {"narration", "all", "quotation", "scare_quote"} or list of them, default="narration"
+        Whose words the profiles, distinctive terms, clusters, referents and
+        figures count: by default the outlet's own, leaving out quotations
+        and scare quotes (see :func:`framing.voice.segment_voice`). The
+        terms table always splits every count by voice.
     exclude_duplicates : bool, default=False
         Give copies of an earlier article weight 0 in profiles and
         distinctive terms (see :func:`framing.duplicates.copy_weights`). By
@@ -171,6 +185,14 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     Articles are processed in id order, so the same articles with the same
     options give byte-identical tables whatever order they were loaded in.
     """
+    with shared_voices():  # every stage reads the same voice spans; segment each text once
+        return _report(corpus, out, lexicon=lexicon, by=by, voice=voice, exclude_duplicates=exclude_duplicates,
+                       min_articles=min_articles, random_state=random_state, formats=formats,
+                       duplicate_threshold=duplicate_threshold)
+
+
+def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles, random_state, formats,
+            duplicate_threshold) -> ReportResult:
     clock = _Stopwatch()
     corpus = as_corpus(corpus)
     if len(corpus) == 0:
@@ -181,11 +203,12 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     formats = _parse_formats(formats)
     lexicons = tuple(load_lexicons(lexicon))
     out = Path(out)
+    voices = check_voice(voice)
     notes = [f"Grouped by {by!r}; lexicons: {', '.join(lex.name for lex in lexicons)}; "
-             f"random_state={random_state}."]
+             f"random_state={random_state}.", _voice_note(voices)]
 
     article_counts = count_terms(corpus, lexicons, by="article")
-    group_counts = _group_counts(corpus, lexicons, article_counts, by)
+    group_counts = count_terms(corpus, lexicons, by=by, voice=voice, counts=article_counts)
     clock.lap("counting")
     with shared_tokens():  # find_duplicates and distinctive_terms tokenise the corpus once
         duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
@@ -198,27 +221,30 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
                          "(use --exclude-duplicates to leave them out).")
         clock.lap("duplicates")
         profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
-                                   weights=weights, counts=article_counts)
+                                   weights=weights, voice=voices, counts=article_counts)
         clock.lap("profiles")
-        distinctive = _distinctive(corpus, by, lexicons, weights, article_counts, notes)
+        distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes)
         clock.lap("distinctive_terms")
     clusters = None
     if len(corpus) >= 3:
         try:
-            clusters = cluster_articles(corpus, lexicons, random_state=random_state)
+            clusters = cluster_articles(keep_voices(corpus, voices), lexicons, random_state=random_state)
         except FramingError as error:
             notes.append(f"No clustering: {error}.")
     else:
         notes.append("No clustering: it needs at least 3 articles.")
     clock.lap("clustering")
+    analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes)
+    clock.lap("voice_referents_sourcing_agency")
 
     tables = {
-        "articles": _articles_table(corpus, lexicons, clusters, article_counts),
+        "articles": _articles_table(corpus, lexicons, clusters, select_voice(article_counts, voices)),
         "terms": article_counts,
         "outlets": pd.DataFrame(profiles),
         "distinctive_terms": distinctive,
         "duplicates": duplicates,
         "load_report": corpus.load_report,
+        **analyses,
     }
     for name in TABLE_NAMES:
         write_table(tables[name], out / "tables" / f"{name}.csv")
@@ -228,39 +254,136 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", excl
     shown = _figure_groups(corpus, by, notes)
     profiles_shown = _only(profiles, profiles.columns[0], shown)
     group_counts = _only(group_counts, group_counts.columns[0], shown)
-    with plt.rc_context(_FIGURE_STYLE):
+    with matplotlib.rc_context(_FIGURE_STYLE):
         figures += _figure_axis_shares(profiles_shown, out / "figures", formats)
-        figure, ax = plt.subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
+        figure, ax = _subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
         plot_term_heatmap(group_counts, ax=ax)
         figures += _save_figure(figure, out / "figures", "term_heatmap", formats)
-        figure, ax = plt.subplots(figsize=(9, 5.5))
+        figure, ax = _subplots(figsize=(9, 5.5))
         ngrams = distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else distinctive
         plot_distinctive_terms(_only(ngrams, "group", shown), ax=ax)
         figures += _save_figure(figure, out / "figures", "distinctive_terms", formats)
         if clusters is not None:
-            figure, ax = plt.subplots(figsize=(8, 5.5))
+            figure, ax = _subplots(figsize=(8, 5.5))
             outlets = shown if by == "outlet" else _figure_groups(corpus, "outlet", notes)
             plot_framing_map(_only(clusters.articles, "outlet", outlets),
                              explained_variance=clusters.explained_variance, ax=ax)
             figures += _save_figure(figure, out / "figures", "framing_map", formats)
-        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
+        figure, (left, right) = _subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
         similarity = outlet_similarity(profiles_shown)
         plot_similarity(similarity, ax=left)
         plot_similarity(similarity, kind="dendrogram", ax=right)
         figures += _save_figure(figure, out / "figures", "similarity", formats)
         figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
+        figures += _figure_analyses(analyses, by, shown, out / "figures", formats)
     clock.lap("figures")
-    _write_index(out, corpus, lexicons, tables, figures, notes)
+    from framing.counting import find_matches  # noqa: PLC0415  (move to the imports at the top)
+    from framing.html import render_report  # noqa: PLC0415
+
+    matches = find_matches(corpus, lexicons)  # the sentences behind every count on the page
+    extra_sections: list = []  # framing.html.AnalysisSection objects: voice, referent, sourcing, agency tables
+    page = render_report(corpus, tables, lexicons=lexicons, figures=figures, matches=matches, notes=notes,
+                         settings=None, sections=extra_sections, by=by, groups=shown, term_counts=group_counts,
+                         voices=voices)
+    write_text(out / "index.html", page)
     clock.lap("html")
     return ReportResult(out, tables, figures, notes, clock.laps)
 
 
-def _distinctive(corpus, by, lexicons, weights, article_counts, notes) -> pd.DataFrame:
+def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes) -> dict[str, pd.DataFrame]:
+    """Voice shares, referents, harm reports and casualty figures, each with its per-group summary.
+
+    The row tables (``referent_matches``, ``agency``, ``casualties``) keep
+    every voice, with a ``voice`` column; the summaries count the selected
+    ``voices`` only.
+    """
+    group_of = dict(zip(corpus.ids, corpus.group_labels(by))) if by != "article" else None
+    group = "article_id" if by == "article" else by
+
+    def grouped(table: pd.DataFrame) -> pd.DataFrame:
+        if group in table:
+            return table
+        return table.assign(**{group: table["article_id"].map(group_of)})
+
+    tables = {"voice": _voice_shares(article_counts, corpus, by)}
+    with_referents = [lexicon for lexicon in lexicons if lexicon.referents is not None]
+    if with_referents:
+        matches = grouped(find_referents(corpus, with_referents))
+        tables["referent_matches"] = matches
+        tables["referents"] = referent_table(corpus, with_referents, by=group, voice=voices, referents=matches)
+    else:
+        notes.append("No referents: none of the lexicons has a referents section (see lexicons/README.md).")
+        tables["referent_matches"] = pd.DataFrame(columns=["article_id", "outlet", "axis", "pole", "match", "voice",
+                                                           "referent", "referent_cue", "sentence"])
+        tables["referents"] = pd.DataFrame(columns=[group, "lexicon", "kind", "axis", "referent", "pole", "count",
+                                                    "referent_total", "share", "ci_low", "ci_high"])
+    reports = grouped(harm_reports(corpus))
+    tables["agency"] = reports
+    tables["agency_shares"] = agency_shares(reports[reports["voice"].isin(voices)], by=group)
+    figures = grouped(casualty_figures(corpus))
+    tables["casualties"] = figures
+    tables["casualty_sources"] = casualty_sources(figures[figures["voice"].isin(voices)], by=group)
+    return tables
+
+
+def _voice_shares(article_counts: pd.DataFrame, corpus, by: str) -> pd.DataFrame:
+    """Per group and voice: lexicon matches in that voice, of all matches (the denominator), with an interval."""
+    group = "article_id" if by == "article" else by
+    labels = dict(zip(corpus.ids, corpus.ids if by == "article" else corpus.group_labels(by)))
+    counts = article_counts.assign(**{group: article_counts["article_id"].map(labels)}) if group != "article_id" \
+        else article_counts
+    totals = counts.groupby(group)[[f"count_{voice}" for voice in VOICES]].sum()
+    totals = totals.reindex(sorted(set(labels.values()), key=str), fill_value=0)
+    rows = []
+    for name, row in totals.iterrows():
+        n_matches = int(row.sum())
+        for voice in VOICES:
+            rows.append((name, voice, int(row[f"count_{voice}"]), n_matches))
+    table = pd.DataFrame(rows, columns=[group, "voice", "count", "n_matches"])
+    total = table["n_matches"].to_numpy(float)
+    low, high = wilson_interval(table["count"].to_numpy(float), total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["share"] = np.where(total > 0, table["count"] / total, np.nan)
+    table["ci_low"], table["ci_high"] = np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
+    return table
+
+
+def _figure_analyses(analyses, by, shown, directory: Path, formats) -> list[Path]:
+    """The referent figure (when the lexicon defines referents) and the agency shares."""
+    group = "article_id" if by == "article" else by
+    figures = []
+    referents = _only(analyses["referents"], group, shown)
+    if not referents.empty and (referents["referent_total"] > 0).any():
+        axis = referents["axis"].iloc[0]
+        n_bars = referents[(referents["axis"] == axis) & (referents["referent"] != "unknown")
+                           & (referents["referent_total"] > 0)].groupby([group, "referent"]).ngroups
+        figure, ax = _subplots(figsize=(9, 0.45 * max(n_bars, 3) + 1.8))
+        plot_referents(referents, axis=axis, ax=ax)
+        figures += _save_figure(figure, directory, "referents", formats)
+    shares = _only(analyses["agency_shares"], group, shown)
+    figure, ax = _subplots(figsize=(9, 0.45 * max(shares[group].nunique(), 3) + 1.8))
+    plot_agency_shares(shares, ax=ax)
+    figures += _save_figure(figure, directory, "agency_shares", formats)
+    return figures
+
+
+def _voice_note(voices: tuple[str, ...]) -> str:
+    """The voice setting, said plainly for the notes and the page."""
+    if voices == ("narration",):
+        return ("Voice: narration only. Profiles, distinctive terms, clusters, referents and figures count the "
+                "outlet's own words; quotations and scare quotes are left out (terms.csv splits every count by "
+                "voice; use --voice all to include them).")
+    if voices == VOICES:
+        return "Voice: all. Profiles, distinctive terms, clusters and figures count quoted words too."
+    return f"Voice: {', '.join(voices)} only."
+
+
+def _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes) -> pd.DataFrame:
     frames = []
     for features in ("ngrams", "lexicon"):
         try:
             frames.append(distinctive_terms(corpus, by=by, features=features, lexicon=lexicons, weights=weights,
-                                            top=DISTINCTIVE_TOP_TERMS, counts=article_counts))
+                                            top=DISTINCTIVE_TOP_TERMS, voice=voices, counts=article_counts))
         except FramingError as error:
             notes.append(f"No distinctive {features}: {error}.")
     if any((frame.groupby("group").size() >= DISTINCTIVE_TOP_TERMS).any() for frame in frames):
@@ -268,32 +391,6 @@ def _distinctive(corpus, by, lexicons, weights, article_counts, notes) -> pd.Dat
                      f"{by} and feature; framing.distinctive_terms gives every term.")
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["group", "versus", "term", "feature", "count_group", "count_versus", "z"])
-
-
-def _group_counts(corpus, lexicons, article_counts, by: str) -> pd.DataFrame:
-    """``count_terms(corpus, lexicons, by=by)``, added up from the article counts instead of matching again.
-
-    Rows come in the same order: by group, then in lexicon order (the order
-    of ``Lexicon.entries``).
-    """
-    if by == "article":
-        return article_counts
-    entries = [(entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text)
-               for lexicon in lexicons for entry in lexicon.entries()]
-    if len(set(entries)) < len(entries):  # a term listed twice: its rows cannot be told apart
-        return count_terms(corpus, lexicons, by=by)
-    group, articles = _group_column(corpus, by)
-    sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
-                                                  n_tokens=("n_tokens", "sum")).reset_index()
-    entry = pd.MultiIndex.from_tuples(entries).get_indexer(pd.MultiIndex.from_frame(article_counts[TERM_KEYS]))
-    counts = article_counts[["article_id", *TERM_KEYS, "count"]].assign(entry=entry).merge(
-        articles[["article_id", group]], on="article_id")
-    counts = counts.groupby([group, *TERM_KEYS, "entry"], sort=False, as_index=False)["count"].sum()
-    table = counts.merge(sizes, on=group, how="left")
-    table["_group_order"] = table[group].map({value: i for i, value in enumerate(sizes[group])})
-    table = table.sort_values(["_group_order", "entry"], kind="stable")
-    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
-    return table[[group, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000"]].reset_index(drop=True)
 
 
 def _pole_shares(corpus, lexicons, article_counts) -> pd.DataFrame:
@@ -361,7 +458,7 @@ def _figure_axis_shares(profiles, directory: Path, formats) -> list[Path]:
     columns = 2
     rows = (len(axes_names) + columns - 1) // columns
     n_groups = profiles.iloc[:, 0].nunique()
-    figure, grid = plt.subplots(rows, columns, figsize=(15, rows * (1.2 + 0.35 * n_groups * 1.2) + 0.6),
+    figure, grid = _subplots(rows, columns, figsize=(15, rows * (1.2 + 0.35 * n_groups * 1.2) + 0.6),
                                 squeeze=False)
     for ax, axis in zip(grid.flat, axes_names):
         plot_axis_shares(profiles, axis=axis, ax=ax)
@@ -391,60 +488,7 @@ def _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, n
     per_article = per_article.merge(frame[["id", "date", group]].rename(columns={"id": "article_id"}),
                                     on="article_id").assign(axis=axis.name)
     per_article = _only(per_article, group, _figure_groups(corpus, group, notes if group != by else []))
-    figure, ax = plt.subplots(figsize=(9, 4))
+    figure, ax = _subplots(figsize=(9, 4))
     plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, ax=ax)
     return _save_figure(figure, directory, "timeline", formats)
 
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#1d1d1f;line-height:1.45}h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;
-text-align:left;vertical-align:top}th{background:#f4f4f6}img{max-width:100%;border:1px solid #eee}
-.note{color:#555;font-size:.9em}.scroll{max-height:420px;overflow:auto}
-"""
-
-
-def _html_table(frame: pd.DataFrame, limit: int = 200) -> str:
-    shown = frame.head(limit)
-    more = f"<p class='note'>Showing {len(shown)} of {len(frame)} rows; all are in the CSV.</p>" \
-        if len(frame) > limit else ""
-    return "<div class='scroll'>" + shown.to_html(index=False, escape=True, na_rep="", border=0) + "</div>" + more
-
-
-def _write_index(out: Path, corpus, lexicons, tables, figures, notes) -> None:
-    def image(name: str, alt: str) -> str:
-        path = out / "figures" / f"{name}.png"
-        if path not in figures:
-            return ""
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
-        return f"<figure><img src='data:image/png;base64,{data}' alt='{html.escape(alt)}'></figure>"
-
-    report = corpus.load_report
-    loaded = int((report["status"] == "loaded").sum())
-    skipped = int((report["status"] == "skipped").sum())
-    outlets = ", ".join(html.escape(o) for o in corpus.outlets)
-    body = [
-        f"<h1>Framing report</h1><p>{len(corpus)} articles from {len(corpus.outlets)} outlets ({outlets}); "
-        f"lexicons: {html.escape(', '.join(lex.name for lex in lexicons))}. "
-        f"Load report: {loaded} inputs loaded, {skipped} skipped.</p>",
-        "<ul>" + "".join(f"<li class='note'>{html.escape(note)}</li>" for note in notes) + "</ul>",
-        "<h2>Outlet profiles</h2>", image("axis_shares", "Pole shares per axis with intervals"),
-        _html_table(tables["outlets"]),
-        "<h2>Term rates</h2>", image("term_heatmap", "Term rates per outlet"),
-        "<h2>Distinctive terms</h2>", image("distinctive_terms", "Distinctive terms"),
-        _html_table(tables["distinctive_terms"], limit=60),
-        "<h2>Framing map</h2>", image("framing_map", "Articles on the framing map"),
-        image("similarity", "Outlet similarity"), image("timeline", "Pole share over time"),
-        "<h2>Articles</h2>", _html_table(tables["articles"]),
-        "<h2>Copied and shared text</h2>", _html_table(tables["duplicates"]),
-        "<h2>Load report</h2>", _html_table(tables["load_report"]),
-        "<h2>What these numbers cannot show</h2><p class='note'>Counts do not know who is speaking, whom a word "
-        "names, or why it was chosen; a lexicon sees only its own terms; small groups give wide intervals. "
-        "See the method notes in the project README.</p>",
-    ]
-    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Framing report</title>"
-            "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
-            "style-src 'unsafe-inline'\">"
-            f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n")
-    write_text(out / "index.html", page)

@@ -8,15 +8,21 @@ two, so a keyword-in-context line always points at the right characters.
 Only data-free NLTK tools are used: :class:`nltk.tokenize.RegexpTokenizer` for
 words and :class:`nltk.tokenize.punkt.PunktSentenceTokenizer` with our own
 abbreviation list for sentences. Nothing is downloaded.
+
+Before any of that, the loader passes every article through
+:func:`html_to_text`, so markup scraped with a story never reaches the counts.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.entities import html5 as _NAMED_REFERENCES
+from html.parser import HTMLParser
 
 import numpy as np
 from nltk.tokenize import RegexpTokenizer
@@ -24,6 +30,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 __all__ = [
     "ABBREVIATIONS",
+    "HTML_ENTITIES_DECODED",
+    "HTML_REMOVED",
     "NormalizedText",
     "LETTER_OR_DIGIT",
     "TOKEN_JOINER",
@@ -31,6 +39,7 @@ __all__ = [
     "WORD_CHARACTER",
     "character_classes",
     "count_tokens",
+    "html_to_text",
     "normalize_text",
     "split_sentences",
     "tokenize",
@@ -336,3 +345,117 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         for start, end in tokenizer.span_tokenize(line.group()):
             spans.append((offset + start, offset + end))
     return spans
+
+
+# A tag, comment or doctype that makes a text HTML. A "<" that opens none of
+# them, as in "a < b" or "x<y", leaves the text alone.
+_HTML_TAG = re.compile(
+    r"<(?:!--|!doctype\s|/?(?:a|abbr|address|article|aside|b|blockquote|body|br|caption|cite|code|dd|div|dl|dt|em|"
+    r"figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|iframe|img|li|link|main|meta|nav|noscript|ol|p|"
+    r"pre|q|s|script|section|small|span|strong|style|sub|sup|table|tbody|td|template|tfoot|th|thead|time|title|"
+    r"tr|u|ul)(?:\s[^<>]*)?/?>)", re.IGNORECASE)
+# A complete character reference: &amp; &#8220; &#x201C;
+_CHARACTER_REFERENCE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_HTML_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+# Tags that start and end a paragraph (a blank line) or a line.
+_HTML_PARAGRAPHS = frozenset("""
+    address article aside blockquote body dl figure footer h1 h2 h3 h4 h5 h6 header hr html main nav ol p pre
+    section table title ul
+    """.split())
+_HTML_LINES = frozenset("caption dd div dt figcaption li tbody td tfoot th thead tr".split())
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+#: Warnings of :func:`html_to_text`, as the load report shows them.
+HTML_REMOVED = "HTML markup removed"
+HTML_ENTITIES_DECODED = "HTML entities decoded"
+
+
+class _HTMLText(HTMLParser):
+    """Collect the text of an HTML document, for :func:`html_to_text`."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.preformatted = 0
+        self.newlines = 0  # line breaks owed before the next text
+
+    def _block(self, tag: str) -> None:
+        if tag in _HTML_PARAGRAPHS:
+            self.newlines = 2
+        elif tag in _HTML_LINES:
+            self.newlines = max(self.newlines, 1)
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in _HTML_HIDDEN
+        self.preformatted += tag == "pre"
+        if tag == "br":
+            self.newlines = min(self.newlines + 1, 2)
+        self._block(tag)
+
+    def handle_endtag(self, tag):
+        if tag in _HTML_HIDDEN and self.hidden:
+            self.hidden -= 1
+        if tag == "pre" and self.preformatted:
+            self.preformatted -= 1
+        self._block(tag)
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        if not self.preformatted:
+            data = _HTML_SPACE.sub(" ", data)
+        if self.newlines and data.strip(" "):
+            self.parts.append("\n" * self.newlines)
+            self.newlines = 0
+        if not self.preformatted and data.startswith(" ") and (not self.parts or self.parts[-1].endswith((" ", "\n"))):
+            data = data[1:]  # one space between two pieces of text, as a browser shows it
+        self.parts.append(data)
+
+
+def _decode_reference(reference: re.Match) -> str:
+    """A numeric reference, or a named one spelled exactly as in HTML5 (``&ampx;`` stays as it is)."""
+    name = reference.group()[1:]
+    if name.startswith("#"):
+        return html.unescape(reference.group())
+    return _NAMED_REFERENCES.get(name, reference.group())
+
+
+def html_to_text(text: str) -> tuple[str, str]:
+    """Turn HTML in an article into plain text; leave plain text alone.
+
+    A text is HTML when it holds a known tag (``<p>``, ``<br>``, ``<div>``,
+    ``<a href=...>``, ``<script>``...), a comment or a doctype. Then tags are
+    removed, paragraphs and headings are separated by a blank line, list
+    items, ``<div>`` and ``<br>`` end a line, runs of spaces collapse as a
+    browser would (inside ``<pre>``, line breaks are kept), the content of
+    ``<script>``, ``<style>``, ``<noscript>`` and ``<template>`` is dropped,
+    and character references (``&amp;``, ``&#8220;``, ``&nbsp;``) are decoded.
+    A text without tags but with complete character references has only those
+    decoded. Any other text, including one that mentions ``a < b``, comes
+    back unchanged. Only the standard library's :mod:`html.parser` is used.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    (text, warning)
+        ``warning`` is ``"HTML markup removed"``, ``"HTML entities decoded"``,
+        or ``""`` when the text is returned unchanged.
+
+    Examples
+    --------
+    >>> html_to_text("<p>Two &ldquo;hostages&rdquo;<br>freed</p><script>x()</script>")
+    ('Two \u201chostages\u201d\\nfreed', 'HTML markup removed')
+    >>> html_to_text("if a < b then")
+    ('if a < b then', '')
+    """
+    if _HTML_TAG.search(text):
+        parser = _HTMLText()
+        parser.feed(text)
+        parser.close()
+        lines = [line.strip(" ") for line in "".join(parser.parts).split("\n")]
+        return "\n".join(lines).strip("\n"), HTML_REMOVED
+    decoded = _CHARACTER_REFERENCE.sub(_decode_reference, text)
+    return (decoded, HTML_ENTITIES_DECODED) if decoded != text else (text, "")

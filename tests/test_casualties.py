@@ -303,7 +303,7 @@ def test_casualty_sources_counts_qualifiers_and_groups():
 
 def test_casualty_sources_rejects_a_bad_by(seed_figures):
     message = ("by='host' is not a column of the figures table to group by; use one of: article_id, outlet, bound, "
-               "outcome, population (or 'article')")
+               "outcome, population, voice (or 'article')")
     with pytest.raises(FramingError, match=re.escape(message)):
         casualty_sources(seed_figures, by="host")
 

@@ -1,0 +1,1065 @@
+"""Report stage (page): render the self-contained HTML page, every count linked to the sentences behind it.
+
+:func:`render_report` turns the tables and figures of a report into one
+``index.html`` string: CSS, script, data and figures are inline, and the
+Content-Security-Policy forbids every network request. A count on the page is
+a button; clicking it opens a panel with a sample of its sentences
+(keyword in context: left context, the match, right context, article, outlet
+and voice), taken from a *matches-like* table such as
+:func:`framing.find_matches` gives.
+
+Extra analysis tables (voice, referents, sourcing, agency, ...) are passed as
+:class:`AnalysisSection` objects; :class:`EvidenceLink` says which of their
+columns are counts and how a row finds its evidence rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from framing.exceptions import FramingError
+
+__all__ = ["EVIDENCE_SAMPLE", "AnalysisSection", "EvidenceLink", "ReportFigure", "render_report"]
+
+#: At most this many sentences are embedded per count; the panel says "showing k of N".
+EVIDENCE_SAMPLE = 8
+#: Characters of context kept on each side of a match in the page.
+CONTEXT_CHARS = 150
+#: Formats a column of an :class:`AnalysisSection` may be given.
+COLUMN_FORMATS = ("text", "integer", "number", "percent", "yes/no")
+_FIGURE_COLUMN_PX = 1040  # widest figure on the page, in CSS pixels; PNGs are embedded at twice that
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """How the numbers in one column of a table link to their evidence rows.
+
+    Parameters
+    ----------
+    column : str
+        The column of counts; each non-zero cell becomes a button.
+    on : sequence of str or mapping of str to str
+        Key columns: a cell's evidence is every evidence row whose key columns
+        equal the cell's row. A sequence names columns present in both
+        tables; a mapping maps table columns to evidence columns, e.g.
+        ``{"outlet": "outlet", "pole": "pole"}``.
+    where : mapping of str to object, default={}
+        Fixed conditions on evidence columns, e.g. ``{"voice": "quotation"}``
+        for a column that counts quoted uses only.
+
+    Examples
+    --------
+    >>> link = EvidenceLink("n_quotation", on=["outlet", "axis", "pole"], where={"voice": "quotation"})
+    >>> link.key_columns
+    {'outlet': 'outlet', 'axis': 'axis', 'pole': 'pole'}
+    """
+
+    column: str
+    on: Sequence[str] | Mapping[str, str]
+    where: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if isinstance(self.on, str) or not self.on:
+            raise FramingError(f"EvidenceLink({self.column!r}): on={self.on!r} must be a non-empty list of key "
+                               "columns or a mapping of table columns to evidence columns")
+
+    @property
+    def key_columns(self) -> dict[str, str]:
+        """Table column to evidence column, in key order."""
+        return dict(self.on) if isinstance(self.on, Mapping) else {name: name for name in self.on}
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """A figure to embed: a PNG file (any resolution) and its caption.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A PNG file; it is scaled to twice its display width and embedded as
+        a ``data:`` URI.
+    caption : str
+        Shown under the figure; the first sentence also serves as alt text.
+    """
+
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class AnalysisSection:
+    """One table on the page, with the figures above it and the evidence behind its counts.
+
+    Parameters
+    ----------
+    title : str
+    intro : str
+        One paragraph saying what a row is and how to read it.
+    table : pandas.DataFrame
+        Shown as a sortable table of at most ``max_rows`` rows.
+    links : sequence of EvidenceLink, default=()
+        Which columns are counts that open their sentences.
+    evidence : pandas.DataFrame, optional
+        Matches-like rows: ``article_id`` and either ``left, match, right``
+        or ``sentence, sentence_start, start, end`` (as from
+        :func:`framing.find_matches`); ``outlet``, ``voice`` and ``speaker``
+        are shown when present, plus the key columns of the links. When
+        None, the report's matches (every voice) are used.
+    csv_name : str, optional
+        The file under ``tables/`` holding every row, named when rows are cut.
+    max_rows : int, default=200
+    columns : sequence of str, optional
+        The columns to show, in order; every column by default.
+    formats : mapping of str to str, default={}
+        Column to one of :data:`COLUMN_FORMATS`; by default integers,
+        other numbers, booleans and text are told apart by dtype.
+    filters : sequence of str, default=("outlet", "axis")
+        Columns that get a drop-down filter, when present.
+    figures : sequence of ReportFigure, default=()
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"outlet": ["Wire"], "pole": ["hostage"], "n_quotation": [2]})
+    >>> section = AnalysisSection("Who says it", "Quoted uses per pole.", table,
+    ...                           links=[EvidenceLink("n_quotation", on=["outlet", "pole"],
+    ...                                               where={"voice": "quotation"})])
+    """
+
+    title: str
+    intro: str
+    table: pd.DataFrame
+    links: Sequence[EvidenceLink] = ()
+    evidence: pd.DataFrame | None = None
+    csv_name: str | None = None
+    max_rows: int = 200
+    columns: Sequence[str] | None = None
+    formats: Mapping[str, str] = field(default_factory=dict)
+    filters: Sequence[str] = ("outlet", "axis")
+    figures: Sequence[ReportFigure] = ()
+
+    def __post_init__(self):
+        where = f"section {self.title!r}"
+        if not isinstance(self.table, pd.DataFrame):
+            raise FramingError(f"{where}: table must be a pandas DataFrame, got {type(self.table).__name__}")
+        shown = list(self.table.columns if self.columns is None else self.columns)
+        missing = [name for name in shown if name not in self.table.columns]
+        for link in self.links:
+            missing += [name for name in (link.column, *link.key_columns) if name not in self.table.columns]
+        if missing:
+            raise FramingError(f"{where}: no column {missing[0]!r} in its table; columns: "
+                               f"{', '.join(map(str, self.table.columns))}")
+        bad = {name: kind for name, kind in self.formats.items() if kind not in COLUMN_FORMATS}
+        if bad:
+            name, kind = next(iter(bad.items()))
+            raise FramingError(f"{where}: column {name!r} has format {kind!r}; use one of {', '.join(COLUMN_FORMATS)}")
+        if not isinstance(self.max_rows, int) or self.max_rows < 1:
+            raise FramingError(f"{where}: max_rows must be a positive integer, got {self.max_rows!r}")
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+
+class _Evidence:
+    """The evidence store of one page: sampled rows, each stored once, and the key of every linked count."""
+
+    def __init__(self, corpus, sample: int):
+        self.corpus = corpus
+        self.sample = sample
+        self.rows: list[list[str]] = []
+        self.items: dict[str, dict] = {}
+        self.articles: dict[str, dict] = {}
+        self._row_index: dict[tuple[int, int], int] = {}
+        self._item_index: dict[tuple, str] = {}
+        self._groups: dict[tuple, tuple[pd.DataFrame, dict]] = {}
+
+    def _grouped(self, evidence: pd.DataFrame, link: EvidenceLink):
+        columns = list(link.key_columns.values())
+        cache_key = (id(evidence), tuple(columns), tuple(sorted((k, str(v)) for k, v in link.where.items())))
+        if cache_key not in self._groups:
+            missing = [name for name in [*columns, *link.where] if name not in evidence.columns]
+            if "article_id" not in evidence.columns:
+                missing.insert(0, "article_id")
+            if missing:  # e.g. a voice column the matches do not have yet: no evidence, not a crash
+                self._groups[cache_key] = (evidence, {})
+            else:
+                keep = np.ones(len(evidence), dtype=bool)
+                for name, value in link.where.items():
+                    keep &= (evidence[name].astype(str) == str(value)).to_numpy()
+                keys = evidence[columns].astype(str)
+                positions = np.flatnonzero(keep)
+                grouped = keys.iloc[positions].groupby(columns, sort=False).indices if len(positions) else {}
+                lookup = {(k if isinstance(k, tuple) else (k,)): positions[v] for k, v in grouped.items()}
+                self._groups[cache_key] = (evidence, lookup)
+        return self._groups[cache_key]
+
+    def link(self, evidence: pd.DataFrame, link: EvidenceLink, row: pd.Series, label: str) -> str | None:
+        """The evidence id of one cell, or None when no evidence row matches it."""
+        frame, lookup = self._grouped(evidence, link)
+        values = tuple(str(row[name]) for name in link.key_columns)
+        positions = lookup.get(values)
+        if positions is None or len(positions) == 0:
+            return None
+        item_key = (id(frame), tuple(link.key_columns.values()), values,
+                    tuple(sorted((k, str(v)) for k, v in link.where.items())))
+        if item_key in self._item_index:
+            return self._item_index[item_key]
+        chosen = _spread_sample(frame["article_id"].to_numpy()[positions], self.sample)
+        indices = [self._row(frame, int(positions[i])) for i in chosen]
+        key = f"e{len(self.items) + 1}"
+        total = len(positions)
+        self.items[key] = {"label": label, "n": total, "rows": indices,
+                           "summary": f"Showing {len(indices)} of {total:,} {'match' if total == 1 else 'matches'}"}
+        self._item_index[item_key] = key
+        return key
+
+    def _row(self, frame: pd.DataFrame, position: int) -> int:
+        cache_key = (id(frame), position)
+        if cache_key not in self._row_index:
+            record = frame.iloc[position]
+            left, match, right = _context(record)
+            article_id = str(record["article_id"])
+            self._add_article(article_id, record)
+            voice = _text(record.get("voice", ""))
+            speaker = _text(record.get("speaker", ""))
+            self._row_index[cache_key] = len(self.rows)
+            self.rows.append([article_id, left, match, right, voice, speaker])
+        return self._row_index[cache_key]
+
+    def _add_article(self, article_id: str, record) -> None:
+        if article_id in self.articles:
+            return
+        info = {"outlet": _text(record.get("outlet", ""))}
+        try:
+            article = self.corpus[article_id]
+        except (KeyError, IndexError, TypeError):
+            article = None
+        if article is not None:
+            info = {"outlet": article.outlet, "title": article.title or "",
+                    "date": article.date.isoformat() if article.date else "", "url": article.url or "",
+                    "meta": _clip("; ".join(f"{k}: {_text(v)}" for k, v in sorted(article.meta.items())), 160)}
+        self.articles[article_id] = info
+
+    def data(self) -> dict:
+        return {"evidence": self.items, "rows": self.rows, "articles": self.articles}
+
+
+def _spread_sample(article_ids: np.ndarray, size: int) -> list[int]:
+    """Up to ``size`` positions spread over articles: each article's first match, then second, ...; in text order."""
+    seen: dict[str, int] = {}
+    rank = np.empty(len(article_ids), dtype=np.int64)
+    for i, article_id in enumerate(article_ids):
+        rank[i] = seen.get(article_id, 0)
+        seen[article_id] = rank[i] + 1
+    order = np.lexsort((np.arange(len(article_ids)), rank))[:size]
+    return sorted(int(i) for i in order)
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _context(record) -> tuple[str, str, str]:
+    """Left context, match and right context of one evidence row, each side cut to :data:`CONTEXT_CHARS`."""
+    if {"left", "match", "right"} <= set(record.index):
+        left, match, right = (_text(record[name]) for name in ("left", "match", "right"))
+    else:
+        sentence = _text(record.get("sentence", ""))
+        match = _text(record.get("match", ""))
+        try:
+            offset = int(record["start"]) - int(record["sentence_start"])
+            end = int(record["end"]) - int(record["sentence_start"])
+        except (KeyError, TypeError, ValueError):
+            offset = sentence.find(match) if match else -1
+            end = offset + len(match)
+        if 0 <= offset <= end <= len(sentence):
+            left, match, right = sentence[:offset], sentence[offset:end], sentence[end:]
+        else:
+            left, right = sentence, ""
+    left, right = left.replace("\n", " "), right.replace("\n", " ")
+    if len(left) > CONTEXT_CHARS:
+        cut = left[-CONTEXT_CHARS:]
+        left = "…" + (cut[cut.find(" ") + 1:] if " " in cut[:40] else cut)
+    if len(right) > CONTEXT_CHARS:
+        cut = right[:CONTEXT_CHARS]
+        right = (cut[:cut.rfind(" ")] if " " in cut[-40:] else cut) + "…"
+    return left, match, right
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def _format_number(value, kind: str) -> str:
+    if value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and math.isnan(value)):
+        return ""
+    if kind == "yes/no":
+        return "yes" if bool(value) else "no"
+    value = float(value)
+    if kind == "percent":
+        return f"{100 * value:.1f}%".replace(".0%", "%")
+    if kind == "integer" or (value.is_integer() and abs(value) < 1e15):
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 0.01 or value == 0:
+        return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+    return f"{value:.2g}"
+
+
+def _column_kind(series: pd.Series, given: str | None) -> str:
+    if given:
+        return given
+    if pd.api.types.is_bool_dtype(series):
+        return "yes/no"
+    if pd.api.types.is_integer_dtype(series):
+        return "integer"
+    if pd.api.types.is_float_dtype(series):
+        return "number"
+    return "text"
+
+
+def _table_html(section: AnalysisSection, table_id: str, evidence: pd.DataFrame | None, store: _Evidence) -> str:
+    frame = section.table
+    columns = list(frame.columns if section.columns is None else section.columns)
+    kinds = {name: _column_kind(frame[name], section.formats.get(name)) for name in columns}
+    shown = frame.iloc[:section.max_rows]
+    links = {link.column: link for link in section.links}
+    label_columns = list(dict.fromkeys(c for link in section.links for c in link.key_columns))
+    varying = [c for c in label_columns if shown[c].nunique(dropna=False) > 1]  # leave out what every row shares
+    label_columns = varying or label_columns[:1]
+    numeric = ' data-type="number"'
+    head = "".join(
+        f'<th scope="col"{numeric if kinds[name] != "text" else ""}>'
+        f'<button type="button" class="sort" title="Sort by {_e(name)}">{_e(_header(name))}</button></th>'
+        for name in columns)
+    nowrap = {name: ' class="nowrap"' if kinds[name] == "text" and shown[name].map(
+        lambda v: len(_text(v))).max() <= 14 else "" for name in columns} if len(shown) else {}
+    body = []
+    for _, row in shown.iterrows():
+        cells = []
+        for name in columns:
+            value = row[name]
+            if kinds[name] == "text":
+                cells.append(f"<td{nowrap[name]}>{_e(_clip(_text(value), 400))}</td>")
+                continue
+            number = None if _format_number(value, "number") == "" else float(value)
+            shown_text = _format_number(value, kinds[name])
+            attribute = "" if number is None else f' data-v="{number!r}"'
+            key = None
+            if name in links and evidence is not None and number:
+                label = " · ".join(_text(row[c]) for c in label_columns)
+                where = links[name].where
+                if where:
+                    label += " · " + ", ".join(f"{k}: {v}" for k, v in where.items())
+                key = store.link(evidence, links[name], row, f"{label} — {_header(name)} {shown_text}")
+            if key:
+                cells.append(f'<td class="num"{attribute}><button type="button" class="count" data-ev="{key}" '
+                             f'aria-expanded="false" title="Show the sentences behind this count">'
+                             f"{shown_text}</button></td>")
+            else:
+                cells.append(f'<td class="num"{attribute}>{shown_text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    filters = _filters_html(section, shown, columns, table_id)
+    note = ""
+    if len(frame) > len(shown):
+        where = f"tables/{section.csv_name}" if section.csv_name else "the CSV tables"
+        note = f'<p class="cut">Showing {len(shown):,} of {len(frame):,} rows; all rows are in {_e(where)}.</p>'
+    if frame.empty:
+        return "" if section.intro else '<p class="empty">No rows.</p>'
+    return (f'{filters}<div class="table-wrap"><table class="data" id="{table_id}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>{note}')
+
+
+def _filters_html(section: AnalysisSection, shown: pd.DataFrame, columns: list[str], table_id: str) -> str:
+    controls = []
+    for name in section.filters:
+        if name not in columns:
+            continue
+        values = sorted({_clip(_text(v), 400) for v in shown[name]})
+        if len(values) < 2:
+            continue
+        options = "".join(f'<option value="{_e(v)}">{_e(_clip(v, 80))}</option>' for v in values)
+        controls.append(f'<label>{_e(_header(name))} <select data-col="{columns.index(name)}">'
+                        f'<option value="">all</option>{options}</select></label>')
+    if not controls:
+        return ""
+    return (f'<div class="filters" data-table="{table_id}">{"".join(controls)}'
+            f'<span class="filter-status" aria-live="polite"></span></div>')
+
+
+_HEADERS = {"n_articles": "articles", "n_tokens": "tokens", "rate_per_1000": "per 1,000 tokens",
+            "count_group": "count", "count_versus": "count (rest)", "rate_per_1000_group": "per 1,000",
+            "rate_per_1000_versus": "per 1,000 (rest)", "p_adjusted": "p (adjusted)", "article_id": "article",
+            "article_id_a": "article A", "article_id_b": "article B", "outlet_a": "outlet A", "outlet_b": "outlet B",
+            "n_shared_shingles": "shared shingles", "shared_passages": "shared passages"}
+
+
+def _header(name) -> str:
+    return _HEADERS.get(str(name), str(name).replace("_", " "))
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+
+def _figure_html(figure: ReportFigure) -> str:
+    """A PNG scaled to twice its display width, as a palette PNG in a ``data:`` URI (small, still crisp)."""
+    from PIL import Image
+
+    with Image.open(figure.path) as image:
+        dpi = float((image.info.get("dpi") or (300, 300))[0]) or 300.0
+        display = min(round(image.width / dpi * 96), _FIGURE_COLUMN_PX)
+        height = round(display * image.height / image.width)
+        scale = min(1.0, 2 * display / image.width)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        factor = max(1, int(image.width / size[0]))  # a cheap box reduction first, then a sharp resampling
+        scaled = (flat.reduce(factor) if factor > 1 else flat).resize(size, Image.LANCZOS) if scale < 1 else flat
+    palette = scaled.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", compress_level=9)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    title, _, rest = figure.caption.partition(". ")
+    caption = f"<b>{_e(title)}.</b> {_e(rest)}" if rest else _e(figure.caption)
+    return (f'<figure><img src="data:image/png;base64,{data}" width="{display}" height="{height}" '
+            f'alt="{_e(title)}"><figcaption>{caption}</figcaption></figure>')
+
+
+_CAPTIONS = {
+    "axis_shares": "Pole shares per axis. Which word each outlet uses for the same thing, as a share of all its "
+                   "words on that axis, with 95% intervals; the legend gives the articles and mentions behind each "
+                   "outlet; hollow markers flag small samples.",
+    "term_heatmap": "Term rates. Each outlet's rate per 1,000 tokens for the most frequent lexicon terms; the token "
+                    "count of each outlet is in its label.",
+    "distinctive_terms": "Distinctive terms. Log-odds z-score (each outlet against the rest) against frequency; "
+                         "dashed lines mark the nominal |z| = 1.96.",
+    "framing_map": "Framing map. Articles placed by their framing features (PCA), coloured by outlet, shaped by "
+                   "cluster.",
+    "similarity": "Outlet similarity. Cosine similarity of pole-share profiles, as a matrix and a dendrogram.",
+    "timeline": "Timeline. Share of one pole over time; months without articles leave a gap.",
+}
+
+
+# ---------------------------------------------------------------------------------------------- page
+
+
+def render_report(corpus, tables: Mapping[str, pd.DataFrame], *, lexicons: Sequence = (),
+                  figures: Sequence = (), matches: pd.DataFrame | None = None, notes: Sequence[str] = (),
+                  settings: Mapping[str, str] | None = None, sections: Sequence[AnalysisSection] = (),
+                  by: str = "outlet", groups: Sequence[str] | None = None,
+                  term_counts: pd.DataFrame | None = None, voices: Sequence[str] | None = None,
+                  evidence_sample: int = EVIDENCE_SAMPLE) -> str:
+    """Render the report page: one self-contained HTML document.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        For the overview, the load report and the article behind each
+        sentence (title, date, url, meta).
+    tables : mapping of str to pandas.DataFrame
+        The report tables by name, as :func:`framing.write_report` writes
+        them: ``outlets``, ``distinctive_terms``, ``articles``,
+        ``duplicates``, ``load_report`` (each optional).
+    lexicons : sequence of Lexicon, default=()
+    figures : sequence of path, default=()
+        Figure files; the PNG of each known figure (``axis_shares``,
+        ``term_heatmap``, ``distinctive_terms``, ``framing_map``,
+        ``similarity``, ``timeline``) is embedded in its section.
+    matches : pandas.DataFrame, optional
+        Evidence rows for the built-in tables, as from
+        :func:`framing.find_matches`; ``voice`` and ``speaker`` are shown
+        when present. Without it, counts are not linked.
+    notes : sequence of str, default=()
+        Notes of the run, listed under the method notes.
+    settings : mapping of str to str, optional
+        Shown in the overview, e.g. ``{"voice": "narration and quotations"}``;
+        ``voice`` defaults to a description of ``voices`` (``"narration
+        only"`` when ``voices`` is None).
+    sections : sequence of AnalysisSection, default=()
+        Extra analysis tables, shown under "Voice, referents, sourcing and
+        agency".
+    by : str, default="outlet"
+        The grouping column of the profiles.
+    groups : sequence of str, optional
+        Show only these groups in the profile, term and distinctive tables
+        (the figures' groups); every group when None.
+    term_counts : pandas.DataFrame, optional
+        ``count_terms(corpus, lexicons, by=by)``; added up from
+        ``tables["terms"]`` when None.
+    voices : sequence of str, optional
+        The voices the built-in counts include (``("narration",)`` when the
+        report counts the outlet's own words only): their evidence is
+        limited to matches in those voices, and the overview says so. Extra
+        sections without evidence of their own get every match, so that
+        they can select voices with :attr:`EvidenceLink.where`.
+    evidence_sample : int, default=:data:`EVIDENCE_SAMPLE`
+        Sentences embedded per count.
+
+    Returns
+    -------
+    str
+        The page. The same arguments give the same string.
+
+    See Also
+    --------
+    AnalysisSection, EvidenceLink : how an extra table links its counts.
+
+    Examples
+    --------
+    >>> import framing
+    >>> corpus = framing.Corpus([framing.Article("a", "Two hostages were freed.", outlet="Wire")])
+    >>> page = render_report(corpus, {}, matches=framing.find_matches(corpus))
+    >>> page.startswith("<!DOCTYPE html>")
+    True
+    """
+    store = _Evidence(corpus, evidence_sample)
+    all_evidence = evidence = None if matches is None else _with_group(matches, corpus, by)
+    if evidence is not None and voices is not None and "voice" in evidence.columns:
+        evidence = evidence[evidence["voice"].isin(list(voices))]
+    settings = {"voice": _describe_voices(voices), **(settings or {})}
+    lexicons = list(lexicons)
+    figure_paths = {Path(p).stem: Path(p) for p in figures if Path(p).suffix == ".png"}
+
+    def figure(name: str) -> tuple[ReportFigure, ...]:
+        return (ReportFigure(figure_paths[name], _CAPTIONS[name]),) if name in figure_paths else ()
+
+    parts = [("overview", "Overview", _overview_html(corpus, tables, lexicons, settings, by))]
+    parts.append(("profiles", "Outlet profiles", _sections_html(
+        _profile_sections(tables.get("outlets"), groups, figure("axis_shares"), len(lexicons) > 1),
+        "profiles", evidence, store)))
+    if term_counts is None and "terms" in tables:
+        term_counts = _sum_terms(tables["terms"], corpus, by)
+    parts.append(("terms", "Term counts", _sections_html(
+        _term_sections(term_counts, groups, figure("term_heatmap")), "terms", evidence, store)))
+    parts.append(("distinctive", "Distinctive terms", _sections_html(
+        _distinctive_sections(tables.get("distinctive_terms"), groups, by, figure("distinctive_terms")),
+        "distinctive", evidence, store)))
+    parts.append(("map", "Framing map", _sections_html(
+        _map_sections(tables.get("articles"), figure("framing_map") + figure("similarity") + figure("timeline")),
+        "map", evidence, store)))
+    parts.append(("duplicates", "Duplicates", _sections_html(_duplicate_sections(tables.get("duplicates")),
+                                                             "duplicates", evidence, store)))
+    extra = _sections_html(list(sections), "extra", all_evidence, store, level=3) if sections else (
+        '<p class="empty">No voice, referent, sourcing or agency tables were made for this report.</p>')
+    parts.append(("voice", "Voice, referents, sourcing and agency", extra))
+    parts.append(("method", "Method notes and limitations", _method_html(notes)))
+
+    name = _corpus_name(corpus)
+    outlets = len({article.outlet for article in corpus})
+    lede = (f"{len(corpus):,} {'article' if len(corpus) == 1 else 'articles'} from {outlets:,} "
+            f"{'outlet' if outlets == 1 else 'outlets'}; lexicons: "
+            f"{', '.join(lexicon.name for lexicon in lexicons) or 'none'}.")
+    navigation = "".join(f'<li><a href="#{key}">{_e(title)}</a></li>' for key, title, _ in parts)
+    body = "".join(f'<section class="part" id="{key}" aria-labelledby="{key}-title">'
+                   f'<h2 id="{key}-title">{_e(title)}</h2>{content}</section>' for key, title, content in parts)
+    data = _json_for_script(store.data())
+    from framing._version import __version__
+
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>Framing report: {_e(name)}</title><style>{_CSS}</style></head>\n<body>"
+        '<a class="skip" href="#main">Skip to the report</a>'
+        f'<header class="top"><p class="brand">framing report</p><h1>{_e(name)}</h1>'
+        f'<p class="lede">{_e(lede)}</p></header>'
+        f'<div class="layout"><nav class="toc" aria-label="Sections"><ol>{navigation}</ol></nav>'
+        f'<main id="main">{body}</main></div>'
+        f'<footer>Made by framing {_e(__version__)}. Every file it read is listed in the load report; '
+        "every table is in tables/ as CSV.</footer>\n"
+        f'<script type="application/json" id="report-data">{data}</script>\n'
+        f"<script>{_SCRIPT}</script></body></html>\n")
+
+
+def _describe_voices(voices) -> str:
+    if voices is None or tuple(voices) == ("narration",):
+        return "narration only"
+    names = [str(voice).replace("_", " ") for voice in voices]
+    if set(names) >= {"narration", "quotation", "scare quote"}:
+        return "all: narration, quotations and scare quotes"
+    return " and ".join(names) + " only"
+
+
+def _json_for_script(data) -> str:
+    """JSON that cannot end its ``<script>`` element: ``<``, ``>`` and ``&`` become ``\\u003c`` and so on."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
+        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _with_group(matches: pd.DataFrame, corpus, by: str) -> pd.DataFrame:
+    """The matches with a column for the grouping ``by`` (added from the corpus when missing)."""
+    column = "article_id" if by == "article" else by
+    if column in matches.columns or matches.empty:
+        return matches
+    labels = corpus.group_labels(by)
+    return matches.assign(**{column: matches["article_id"].map(labels).fillna("(none)").to_numpy()})
+
+
+def _sum_terms(terms: pd.DataFrame, corpus, by: str) -> pd.DataFrame:
+    column = "article_id" if by == "article" else by
+    if column in terms.columns:
+        return terms
+    frame = terms.assign(**{column: terms["article_id"].map(corpus.group_labels(by)).to_numpy()})
+    keys = [column, "lexicon", "kind", "axis", "pole", "term"]
+    return frame.groupby(keys, sort=True, as_index=False)["count"].sum()
+
+
+def _corpus_name(corpus) -> str:
+    source = getattr(corpus, "source", None)
+    return Path(str(source).rstrip("/")).name if source else "corpus"
+
+
+def _sections_html(sections, prefix: str, evidence, store: _Evidence, level: int = 3) -> str:
+    parts = []
+    for index, section in enumerate(sections, start=1):
+        section_evidence = section.evidence if section.evidence is not None else evidence
+        figures = "".join(_figure_html(figure) for figure in section.figures)
+        heading = f"<h{level}>{_e(section.title)}</h{level}>" if section.title else ""
+        intro = f'<p class="intro">{_e(section.intro)}</p>' if section.intro else ""
+        parts.append(figures + heading + intro + _table_html(section, f"t-{prefix}-{index}", section_evidence, store))
+    return "".join(parts) if parts else '<p class="empty">Not computed for this report.</p>'
+
+
+def _only_groups(frame: pd.DataFrame, column: str, groups) -> pd.DataFrame:
+    return frame if groups is None or column not in frame.columns else frame[frame[column].astype(str).isin(
+        [str(g) for g in groups])]
+
+
+def _profile_sections(profiles, groups, figures, several_lexicons: bool) -> list[AnalysisSection]:
+    if profiles is None or profiles.empty:
+        return []
+    group = profiles.columns[0]
+    profiles = _only_groups(profiles, group, groups)
+    keys = {group: group, "lexicon": "lexicon", "axis": "axis", "pole": "pole"}
+    lexicon = ["lexicon"] if several_lexicons else []
+    shares = profiles[profiles["measure"] == "share"].copy()
+    shares["interval"] = [f"{_format_number(lo, 'percent')}–{_format_number(hi, 'percent')}"
+                          for lo, hi in zip(shares["ci_low"], shares["ci_high"])]
+    shares = shares.rename(columns={"value": "share", "denominator": "axis_total"})
+    rates = profiles[profiles["measure"] != "share"].copy()
+    rates["interval"] = [f"{_format_number(lo, 'number')}–{_format_number(hi, 'number')}"
+                         for lo, hi in zip(rates["ci_low"], rates["ci_high"])]
+    rates = rates.rename(columns={"value": "rate_per_1000", "denominator": "n_tokens_total"}).drop(
+        columns=["n_tokens"])
+    rates = rates.rename(columns={"n_tokens_total": "n_tokens"})
+    link = (EvidenceLink("count", on=keys),)
+    return [
+        AnalysisSection("Pole shares", "Each row is one outlet and one pole: of all the outlet's words on that "
+                        "axis (axis total), the share that used this pole, with its 95% interval (a bootstrap over "
+                        "the outlet's articles). Read the count and the axis total before the share. Click a count "
+                        "to read its sentences.", shares, links=link, csv_name="outlets.csv", max_rows=300,
+                        columns=[group, *lexicon, "axis", "pole", "share", "interval", "count", "axis_total",
+                                 "n_articles", "small_sample"],
+                        formats={"share": "percent"}, filters=(group, "axis"), figures=figures),
+        AnalysisSection("Category rates", "Each row is one outlet and one category of words counted on their own "
+                        "(not as alternatives): matches per 1,000 tokens, with a 95% interval.", rates, links=link,
+                        csv_name="outlets.csv", max_rows=300,
+                        columns=[group, *lexicon, "axis", "rate_per_1000", "interval", "count", "n_tokens",
+                                 "n_articles", "small_sample"], filters=(group, "axis")),
+    ]
+
+
+def _term_sections(term_counts, groups, figures) -> list[AnalysisSection]:
+    if term_counts is None or term_counts.empty:
+        return []
+    group = term_counts.columns[0]
+    frame = _only_groups(term_counts, group, groups)
+    if len(frame) > 300:
+        frame = frame.sort_values("count", ascending=False, kind="stable")
+    columns = [c for c in [group, "axis", "pole", "term", "count", "n_tokens", "rate_per_1000"] if c in frame]
+    return [AnalysisSection(
+        "Counts per term", "Each row is one outlet and one lexicon term: how many times the term matched in the "
+        "outlet's articles (titles are not counted), and that count per 1,000 tokens. Click a count to read the "
+        "sentences.", frame, links=(EvidenceLink("count", on=[group, "lexicon", "axis", "pole", "term"]),),
+        csv_name="terms.csv", max_rows=300, columns=columns, filters=(group, "axis"), figures=figures)]
+
+
+def _distinctive_sections(distinctive, groups, by: str, figures) -> list[AnalysisSection]:
+    if distinctive is None or distinctive.empty:
+        return [AnalysisSection("", "", pd.DataFrame(), figures=figures)] if figures else []
+    frame = _only_groups(distinctive, "group", groups)
+    frame = frame.sort_values(["group", "feature", "z"], ascending=[True, False, False], kind="stable")
+    frame = frame.groupby(["group", "feature"], sort=False).head(10)
+    column = "article_id" if by == "article" else by
+    group = "group"
+    if column not in frame.columns:  # say "outlet" rather than "group"
+        frame, group = frame.rename(columns={"group": column}), column
+    columns = [c for c in [group, "feature", "term", "count_group", "count_versus", "rate_per_1000_group",
+                           "rate_per_1000_versus", "z", "p_adjusted"] if c in frame]
+    return [AnalysisSection(
+        "Most distinctive terms", "The ten terms of each outlet and feature (single words and phrases, "
+        "\"ngram\", or lexicon terms) with the highest log-odds z-score against all other outlets. A z above "
+        "1.96 is nominally notable; p (adjusted) corrects for the many terms tested. Counts of lexicon terms open "
+        "their sentences.", frame,
+        links=(EvidenceLink("count_group", on={group: column, "lexicon": "lexicon", "axis": "axis",
+                                               "pole": "pole", "term": "term"}),),
+        csv_name="distinctive_terms.csv", max_rows=200, columns=columns, filters=(group, "feature"),
+        figures=figures)]
+
+
+def _map_sections(articles, figures) -> list[AnalysisSection]:
+    if articles is None:
+        return [AnalysisSection("", "", pd.DataFrame(), figures=figures)] if figures else []
+    columns = [c for c in ["article_id", "outlet", "date", "title", "n_tokens", "cluster"] if c in articles]
+    return [AnalysisSection(
+        "Articles", "One row per article with its cluster on the framing map; every framing feature is in the "
+        "CSV.", articles, csv_name="articles.csv", max_rows=200, columns=columns, formats={"cluster": "integer"},
+        filters=("outlet", "cluster"), figures=figures)]
+
+
+def _duplicate_sections(duplicates) -> list[AnalysisSection]:
+    if duplicates is None:
+        return []
+    if duplicates.empty:
+        return [AnalysisSection("", "No pair of articles shares enough text to count as a copy.", duplicates)]
+    return [AnalysisSection(
+        "Copied and shared text", "Pairs of articles that share runs of five words; containment is the share of "
+        "the shorter article's five-word runs found in the other. Copies are counted once per outlet that "
+        "printed them unless the report excluded them.", duplicates, csv_name="duplicates.csv", max_rows=100,
+        filters=("outlet_a",))]
+
+
+def _overview_html(corpus, tables, lexicons, settings, by: str) -> str:
+    report = tables.get("load_report", getattr(corpus, "load_report", None))
+    report = report if report is not None else pd.DataFrame(columns=["status", "reason", "article_id"])
+    status = report["status"].astype(str)
+    article_rows = report["article_id"].fillna("").astype(str) != ""
+    loaded = int(((status == "loaded") & article_rows).sum())
+    other = int(((status == "loaded") & ~article_rows).sum())
+    skipped = int((status == "skipped").sum())
+    outlets = sorted({article.outlet for article in corpus})
+    stats = [(len(corpus), "articles"), (len(outlets), "outlets"), (len(lexicons), "lexicons"),
+             (skipped, "inputs skipped")]
+    facts = [("Corpus", _text(getattr(corpus, "source", "")) or "(given in Python)")]
+    shown = ", ".join(outlets[:30]) + (f" and {len(outlets) - 30:,} more" if len(outlets) > 30 else "")
+    facts.append(("Outlets", shown))
+    for lexicon in lexicons:
+        n_terms = sum(1 for _ in lexicon.entries())
+        facts.append(("Lexicon", f"{lexicon.name}{' — ' + lexicon.title if lexicon.title else ''}: {n_terms:,} "
+                                 f"terms on {len(lexicon.axes)} axes and {len(lexicon.categories)} categories"))
+    facts.append(("Grouped by", by))
+    for key, value in settings.items():
+        facts.append((str(key).replace("_", " ").capitalize(), _text(value)))
+    facts.append(("Load report", f"{loaded:,} articles loaded, {skipped:,} inputs skipped"
+                                 f"{f', {other:,} other inputs read (such as a manifest)' if other else ''}; "
+                                 "every input is listed in tables/load_report.csv."))
+    html_parts = ['<ul class="stats">' + "".join(f"<li><b>{n:,}</b><span>{_e(label)}</span></li>"
+                                                 for n, label in stats) + "</ul>",
+                  '<dl class="facts">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>"]
+    if skipped:
+        reasons = report.loc[status == "skipped", "reason"].fillna("").astype(str).value_counts()
+        reasons = pd.DataFrame({"reason": reasons.index, "inputs": reasons.to_numpy()}).sort_values(
+            ["inputs", "reason"], ascending=[False, True], kind="stable")
+        html_parts.append(_sections_html([AnalysisSection(
+            "Why inputs were skipped", "Each reason with the number of inputs skipped for it.", reasons,
+            csv_name="load_report.csv", max_rows=50, filters=())], "skipped", None, _Evidence(corpus, 0)))
+    if "warnings" in report.columns:
+        warned = report["warnings"].fillna("").astype(str)
+        warned = warned[warned != ""].value_counts()
+        if len(warned):
+            frame = pd.DataFrame({"warning": warned.index, "inputs": warned.to_numpy()})
+            html_parts.append(_sections_html([AnalysisSection(
+                "Warnings while loading", "Inputs that loaded with a warning, by warning.", frame,
+                csv_name="load_report.csv", max_rows=50, filters=())], "warnings", None, _Evidence(corpus, 0)))
+    return "".join(html_parts)
+
+
+_LIMITS = [
+    "A count does not know who is speaking: a word inside a quotation is the speaker's choice, not the outlet's. "
+    "The voice badge beside each sentence says whether the match is narration, quotation or a scare quote.",
+    "A count does not know whom a word names: \"prisoners\" is used for Israelis held in Gaza and for Palestinians "
+    "held by Israel. Read the sentences before the share.",
+    "A count does not know why a word was chosen, or whether it is quoted to be criticised.",
+    "A lexicon is a choice of words made by its author; a term absent from it is invisible here, and n-gram "
+    "counts in the distinctive terms are not linked to sentences.",
+    "Small groups give wide intervals: with one or two articles per outlet, differences reflect the story as much "
+    "as the outlet. Rows flagged as small samples deserve the least weight.",
+    "The page shows a sample of at most a few sentences per count and a limited number of rows per table; the "
+    "CSV files in tables/ hold every row, and framing kwic prints every sentence.",
+]
+
+
+def _method_html(notes) -> str:
+    method = ("<p>A <b>count</b> is the number of non-overlapping matches of a lexicon term in an article's body "
+              "(titles are not counted). A <b>rate</b> is that count per 1,000 word tokens; a <b>pole share</b> "
+              "is the count divided by all matches on the same axis (the axis total). Intervals are 95% "
+              "percentile bootstrap intervals over articles, widened to contain the Wilson interval where a "
+              "group has few articles. Distinctive terms use log-odds with an informative Dirichlet prior, one "
+              "outlet against all the others. The framing map places articles by their pole shares and category "
+              "rates (PCA) and clusters them with Ward linkage.</p>")
+    notes_html = "".join(f"<li>{_e(note)}</li>" for note in notes)
+    limits = "".join(f"<li>{_e(limit)}</li>" for limit in _LIMITS)
+    return (method + (f"<h3>Notes on this run</h3><ul>{notes_html}</ul>" if notes_html else "")
+            + f"<h3>What these numbers cannot show</h3><ul>{limits}</ul>")
+
+
+_CSS = """
+:root{--ink:#1f2933;--muted:#56626d;--line:#d8dee4;--soft:#f4f6f8;--accent:#1b5e96;--accent-soft:#e8f1f9;
+--mark:#ffe28a}
+*{box-sizing:border-box}
+html{scroll-padding-top:1rem}
+body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+color:var(--ink);background:#fff}
+a{color:var(--accent)}
+.skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:10}
+header.top{border-bottom:1px solid var(--line);background:var(--soft)}
+header.top>*{max-width:84rem;margin-left:auto;margin-right:auto;padding:0 2rem}
+header.top{padding:1.6rem 0 1.3rem}
+.brand{margin:0;font-size:.78rem;text-transform:uppercase;letter-spacing:.09em;color:var(--muted)}
+header.top h1{margin:.15rem auto .2rem;font-size:1.8rem;font-weight:650;letter-spacing:-.01em;line-height:1.2}
+.lede{margin:0 auto;color:var(--muted)}
+.layout{display:grid;grid-template-columns:13rem minmax(0,1fr);gap:3rem;max-width:84rem;margin:0 auto;
+padding:0 2rem}
+nav.toc{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:2rem 0}
+nav.toc ol{list-style:none;margin:0;padding:0;border-left:2px solid var(--line)}
+nav.toc a{display:block;margin-left:-2px;padding:.32rem .9rem;border-left:2px solid transparent;
+color:var(--muted);text-decoration:none;font-size:.92rem;line-height:1.35}
+nav.toc a:hover,nav.toc a:focus{color:var(--accent);border-left-color:var(--accent)}
+nav.toc a[aria-current]{color:var(--ink);font-weight:600;border-left-color:var(--ink)}
+main{min-width:0;padding:.5rem 0 4rem}
+h2{font-size:1.4rem;font-weight:650;margin:2.2rem 0 .8rem;padding-bottom:.4rem;border-bottom:1px solid var(--line)}
+h3{font-size:1.08rem;font-weight:650;margin:1.8rem 0 .4rem}
+p,li,dd{max-width:48rem}
+.empty,.cut{color:var(--muted);font-size:.9rem}
+.cut{margin:.4rem 0 0}
+ul.stats{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0 1.4rem;padding:0;list-style:none}
+ul.stats li{border:1px solid var(--line);border-radius:8px;padding:.6rem 1.1rem;min-width:8.5rem}
+ul.stats b{display:block;font-size:1.6rem;font-weight:650;font-variant-numeric:tabular-nums;line-height:1.2}
+ul.stats span{color:var(--muted);font-size:.85rem}
+dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.4rem 1.5rem;margin:0 0 1rem}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
+figure{margin:1.2rem 0 1.6rem}
+figure img{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px;background:#fff}
+figcaption{font-size:.88rem;color:var(--muted);margin-top:.5rem;max-width:48rem}
+figcaption b{color:var(--ink);font-weight:600}
+.filters{display:flex;flex-wrap:wrap;gap:.6rem 1.2rem;align-items:center;margin:.8rem 0 .5rem;font-size:.9rem}
+.filters label{color:var(--muted)}
+.filters select{font:inherit;color:var(--ink);padding:.2rem .4rem;border:1px solid #a9b4be;border-radius:5px;
+background:#fff;max-width:18rem;margin-left:.3rem}
+.filter-status{color:var(--muted)}
+.table-wrap{max-height:36rem;overflow:auto;border:1px solid var(--line);border-radius:8px;margin-top:.5rem}
+table.data{border-collapse:collapse;width:100%;font-size:.86rem;font-variant-numeric:tabular-nums}
+table.data th{position:sticky;top:0;z-index:1;background:var(--soft);text-align:left;padding:0;white-space:nowrap;
+border-bottom:1px solid var(--line);box-shadow:0 1px 0 var(--line)}
+table.data th[data-type=number]{text-align:right}
+button.sort{font:inherit;font-weight:600;color:var(--ink);background:none;border:0;padding:.5rem .65rem;
+width:100%;text-align:inherit;cursor:pointer}
+button.sort::after{content:"\\2195";color:#9aa5b1;margin-left:.35em;font-weight:400}
+th[aria-sort=ascending] button.sort::after{content:"\\25B2";color:var(--accent)}
+th[aria-sort=descending] button.sort::after{content:"\\25BC";color:var(--accent)}
+table.data td{padding:.38rem .65rem;border-bottom:1px solid #edf0f3;vertical-align:top}
+table.data tbody tr:hover>td{background:#fafbfc}
+table.data td.num{text-align:right;white-space:nowrap}table.data td.nowrap{white-space:nowrap}
+button.count{font:inherit;color:var(--accent);background:var(--accent-soft);border:1px solid #bed4e8;
+border-radius:5px;padding:0 .45rem;min-width:2.2rem;text-align:right;cursor:pointer}
+button.count:hover{background:#d6e7f5;border-color:#8db4d6}
+button.count[aria-expanded=true]{background:var(--accent);border-color:var(--accent);color:#fff}
+tr.open>td{background:var(--accent-soft)!important}
+:focus-visible{outline:3px solid #e8a100;outline-offset:1px}
+tr.evidence-row>td{padding:0 .65rem .9rem;background:var(--accent-soft)!important;
+border-bottom:2px solid var(--accent)}
+.evidence{background:#fff;border:1px solid #bed4e8;border-left:4px solid var(--accent);border-radius:6px;
+padding:.8rem 1rem;white-space:normal}
+.evidence-head{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:baseline}
+.evidence-head h4{margin:0;font-size:.95rem;font-weight:650}
+.evidence-count{margin:0;color:var(--muted);font-size:.85rem}
+.evidence-close{margin-left:auto;font:inherit;font-size:.85rem;color:var(--ink);background:#fff;
+border:1px solid #a9b4be;border-radius:5px;padding:.1rem .7rem;cursor:pointer}
+ol.kwic{margin:.6rem 0 0;padding:0;list-style:none}
+ol.kwic li{padding:.55rem 0;border-top:1px solid #edf0f3;max-width:none}
+.kwic-line{margin:0;font-size:.93rem;line-height:1.55;max-width:60rem;white-space:normal}
+.kwic-line .left,.kwic-line .right{color:#323f4b}
+mark{background:var(--mark);color:#1f2933;padding:0 .15em;border-radius:3px;font-weight:600}
+.source{margin:.25rem 0 0;font-size:.8rem;color:var(--muted)}
+.source>*+*::before{content:"\\00B7";display:inline-block;margin:0 .45em;color:#9aa5b1}
+.badge{display:inline-block;font-size:.72rem;line-height:1.5;padding:0 .5rem;border-radius:999px;
+border:1px solid #9aa5b1;color:#3e4c59;background:var(--soft)}
+.voice-quotation{color:#0b5a3a;border-color:#7bbf9c;background:#eaf6ef}
+.voice-scare-quote,.voice-scare_quote{color:#7f4500;border-color:#dcae6a;background:#fdf3e3}
+footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem;padding:1.2rem 2rem;text-align:center}
+@media (max-width:900px){.layout{display:block;padding:0 1rem}header.top>*{padding:0 1rem}
+nav.toc{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid var(--line);padding:.4rem 0;
+max-height:none}nav.toc ol{display:flex;flex-wrap:wrap;border:0}nav.toc a{border:0;padding:.15rem .5rem}}
+@media print{body{font-size:10.5pt}nav.toc,.filters,.skip,.evidence-close,button.sort::after{display:none}
+.layout{display:block;padding:0}header.top{background:none}.table-wrap{max-height:none;overflow:visible;border:0}
+table.data th{position:static}button.count{border:0;background:none;color:inherit;padding:0}
+figure,tr,.evidence{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit}}
+"""
+
+_SCRIPT = """
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var open = null;
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+  function each(list, callback) { Array.prototype.forEach.call(list, callback); }
+  function webAddress(url) { return typeof url === "string" && /^https?:\\/\\/[^\\s"'<>`]+$/i.test(url) ? url : null; }
+  function closeEvidence(returnFocus) {
+    if (!open) { return; }
+    open.row.parentNode.removeChild(open.row);
+    open.button.setAttribute("aria-expanded", "false");
+    open.tableRow.classList.remove("open");
+    if (returnFocus) { open.button.focus(); }
+    open = null;
+  }
+  function sentence(index) {
+    var row = data.rows[index], article = data.articles[row[0]] || {};
+    var item = make("li"), line = make("p", "kwic-line"), source = make("p", "source");
+    line.appendChild(make("span", "left", row[1]));
+    line.appendChild(make("mark", null, row[2]));
+    line.appendChild(make("span", "right", row[3]));
+    if (row[4]) { source.appendChild(make("span", "badge voice-" + row[4].replace(/[^a-z_]+/gi, "-"), row[4])); }
+    var url = webAddress(article.url), id;
+    if (url) {
+      id = make("a", "article", row[0]);
+      id.href = url;
+      id.rel = "noopener noreferrer";
+      id.title = "Open the article (leaves this page)";
+    } else {
+      id = make("span", "article", row[0]);
+    }
+    source.appendChild(id);
+    source.appendChild(make("span", "outlet", article.outlet || ""));
+    if (article.date) { source.appendChild(make("span", "date", article.date)); }
+    if (row[5]) { source.appendChild(make("span", "speaker", "speaker: " + row[5])); }
+    if (article.title) { source.appendChild(make("span", "title", article.title)); }
+    if (article.meta) { source.appendChild(make("span", "meta", article.meta)); }
+    item.appendChild(line);
+    item.appendChild(source);
+    return item;
+  }
+  function openEvidence(button) {
+    var key = button.getAttribute("data-ev"), evidence = data.evidence[key];
+    var tableRow = button.closest("tr");
+    if (!evidence || !tableRow) { return; }
+    var row = make("tr", "evidence-row"), cell = make("td"), panel = make("section", "evidence");
+    cell.colSpan = tableRow.cells.length;
+    panel.id = "evidence-" + key;
+    panel.setAttribute("aria-label", "Sentences behind " + evidence.label);
+    var head = make("div", "evidence-head"), close = make("button", "evidence-close", "Close");
+    close.type = "button";
+    close.addEventListener("click", function () { closeEvidence(true); });
+    head.appendChild(make("h4", null, evidence.label));
+    head.appendChild(make("p", "evidence-count", evidence.summary));
+    head.appendChild(close);
+    var list = make("ol", "kwic");
+    each(evidence.rows, function (index) { list.appendChild(sentence(index)); });
+    panel.appendChild(head);
+    panel.appendChild(list);
+    cell.appendChild(panel);
+    row.appendChild(cell);
+    tableRow.parentNode.insertBefore(row, tableRow.nextSibling);
+    tableRow.classList.add("open");
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-controls", panel.id);
+    open = {button: button, row: row, tableRow: tableRow};
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button.count") : null;
+    if (!button) { return; }
+    var same = open && open.button === button;
+    closeEvidence(false);
+    if (!same) { openEvidence(button); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && open) { closeEvidence(true); }
+  });
+  function cellKey(cell, numeric) {
+    if (!numeric) { return cell.textContent.trim().toLowerCase(); }
+    var value = cell.getAttribute("data-v");
+    return value === null ? null : parseFloat(value);
+  }
+  each(document.querySelectorAll("table.data"), function (table) {
+    var headers = table.tHead.rows[0].cells;
+    each(headers, function (header, column) {
+      var button = header.querySelector("button.sort");
+      button.addEventListener("click", function () {
+        closeEvidence(false);
+        var ascending = header.getAttribute("aria-sort") !== "ascending";
+        var numeric = header.getAttribute("data-type") === "number";
+        each(headers, function (other) { other.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        var keyed = rows.map(function (row, index) { return [cellKey(row.cells[column], numeric), index, row]; });
+        keyed.sort(function (a, b) {
+          if (a[0] === b[0]) { return a[1] - b[1]; }
+          if (a[0] === null) { return 1; }
+          if (b[0] === null) { return -1; }
+          var order = numeric ? a[0] - b[0] : a[0].localeCompare(b[0]);
+          return (ascending ? order : -order) || a[1] - b[1];
+        });
+        keyed.forEach(function (item) { body.appendChild(item[2]); });
+      });
+    });
+  });
+  if ("IntersectionObserver" in window) {
+    var links = {};
+    each(document.querySelectorAll("nav.toc a"), function (link) { links[link.getAttribute("href").slice(1)] = link; });
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var link = links[entry.target.id];
+        if (!entry.isIntersecting || !link) { return; }
+        each(document.querySelectorAll("nav.toc a[aria-current]"), function (other) {
+          other.removeAttribute("aria-current");
+        });
+        link.setAttribute("aria-current", "true");
+      });
+    }, {rootMargin: "0px 0px -70% 0px"});
+    each(document.querySelectorAll("section.part"), function (section) { observer.observe(section); });
+  }
+  each(document.querySelectorAll(".filters"), function (box) {
+    var table = document.getElementById(box.getAttribute("data-table"));
+    var selects = box.querySelectorAll("select"), status = box.querySelector(".filter-status");
+    function apply() {
+      closeEvidence(false);
+      var rows = table.tBodies[0].rows, shown = 0;
+      each(rows, function (row) {
+        var keep = Array.prototype.every.call(selects, function (select) {
+          return !select.value || row.cells[+select.getAttribute("data-col")].textContent === select.value;
+        });
+        row.hidden = !keep;
+        shown += keep ? 1 : 0;
+      });
+      status.textContent = "Showing " + shown + " of " + rows.length + " rows";
+    }
+    each(selects, function (select) { select.addEventListener("change", apply); });
+  });
+}());
+"""
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+_CSP = (f"default-src 'none'; img-src data:; style-src '{_sha256(_CSS)}'; script-src '{_sha256(_SCRIPT)}'; "
+        "base-uri 'none'; form-action 'none'")
