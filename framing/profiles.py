@@ -37,6 +37,10 @@ class Profiles(pd.DataFrame):
         return Profiles
 
     def _repr_html_(self) -> str:
+        needed = {"axis", "pole", "measure", "value", "ci_low", "ci_high", "count", "denominator", "n_articles",
+                  "small_sample"}
+        if not needed <= set(self.columns):  # a selection of columns: show it as the plain table it is
+            return pd.DataFrame(self)._repr_html_()
         if self.empty:
             return "<p>No profiles (empty corpus).</p>"
         table = self.rename(columns={self.columns[0]: "group"})

@@ -99,3 +99,12 @@ def test_outlet_similarity_is_the_cosine_of_pole_shares():
     assert similarity[("B", "C")] == pytest.approx(0.8)
     assert similarity[("A", "C")] == pytest.approx(0.0)
     assert len(similarity) == 9
+
+
+def test_profiles_html_view_of_a_column_selection_is_a_plain_table(seed_corpus):
+    profiles = profile_outlets(seed_corpus, "israel_gaza", n_bootstrap=200)
+    assert "Framing profiles" in profiles._repr_html_()
+    selection = profiles[["outlet", "pole", "value"]].head(3)
+    page = selection._repr_html_()
+    assert "Framing profiles" not in page
+    assert "<table" in page and page.count("A News") == 3
