@@ -219,6 +219,7 @@ def _find_quotes(text: str) -> list[_Quote]:
                     quotes.append(_Quote(open_double[0], position + 1, open_double[0] + 1, position,
                                          open_double[1]))
                     open_double = None
+                    open_single = None  # a single quote nested in the double one cannot outlive it
             elif open_single is None:
                 if direction == "open":
                     open_single = position
@@ -243,8 +244,9 @@ def _words(text: str) -> list[str]:
 def _sentence_start(text: str, position: int, floor: int) -> int:
     """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
     start = floor
-    for match in _SENTENCE_BREAK_RE.finditer(text, floor, position):
-        if not _ends_with_abbreviation(text, match.start()):
+    # Search a little past ``position``: the break's lookahead must see the character that starts the sentence.
+    for match in _SENTENCE_BREAK_RE.finditer(text, floor, min(len(text), position + 2)):
+        if match.end() <= position and not _ends_with_abbreviation(text, match.start()):
             start = match.end()
     return start
 
@@ -450,12 +452,21 @@ def _is_pronoun(speaker: str) -> bool:
 
 def _classify(text: str, quote: _Quote, ceiling: int) -> tuple[str, bool, str, bool, str]:
     """Voice of a quote plus what the surrounding words say about its speaker."""
-    inner = text[quote.inner_start:quote.inner_end]
+    inner = text[quote.inner_start:quote.inner_end].strip()
     introduced, introduced_by = _introduced_as_speech(text, quote)
     attributed, attributed_to = _attribution_after(text, quote.end, ceiling)
-    short = len(_words(inner)) <= _MAX_SCARE_WORDS and not _SENTENCE_END_RE.search(inner)
+    words = _words(inner)
+    # A period or comma just inside the closing mark is the sentence's own punctuation ("release of hostages
+    # 'soon.'"); a quoted sentence of its own (capital, two words or more, final stop) is speech.
+    body = inner[:-1] if inner[-1:] in ".," else inner
+    full_sentence = inner[-1:] in ".!?" and inner[:1].isupper() and len(words) >= 2
+    short = len(words) <= _MAX_SCARE_WORDS and not _SENTENCE_END_RE.search(body) and not full_sentence
+    # An attribution after the quote makes it speech when the quote opens its sentence ('"Never," he said'),
+    # not when a fragment sits inside a sentence that ends with one.
+    opens_sentence = _sentence_start(text, quote.start, quote.paragraph_start) == quote.start \
+        or text[:quote.start].rstrip().endswith(":")
     whole_paragraph = quote.start == quote.paragraph_start
-    is_scare = short and not introduced and not attributed and not whole_paragraph
+    is_scare = short and not introduced and not (attributed and opens_sentence) and not whole_paragraph
     return ("scare_quote" if is_scare else "quotation"), introduced, introduced_by, attributed, attributed_to
 
 
