@@ -389,14 +389,29 @@ def _speech_speaker(text: str, match: re.Match, floor: int, ceiling: int) -> str
 
 
 def _attribution_after(text: str, position: int, ceiling: int) -> tuple[bool, str]:
-    """Whether an attribution follows a closing mark (``," he said``), and the speaker it names."""
-    window = text[position:min(ceiling, position + 160)]
-    match = re.match(rf"\s*[,:]?\s*(?:[\w'\u2019.-]+\s+){{0,{_MAX_SPEAKER_WORDS + 3}}}?"
-                     rf"(?P<verb>{_SPEECH_ALTERNATION})\b", window)
+    """Whether an attribution follows a closing mark (``," he said``), and the speaker it names.
+
+    The words between the mark and the speech verb are the speaker; split at
+    commas ("Petro Hnatiuk, who heads the centre, said"; "his brother, Ahmad
+    Saleh, told Reuters"), the first part that holds a name is taken, else
+    the first part.
+    """
+    window = text[position:min(ceiling, position + 240)]
+    match = re.match(rf"\s*[,:]?\s*(?P<words>(?:[\w'\u2019.-]+,?\s+){{0,{3 * _MAX_SPEAKER_WORDS}}}?)"
+                     rf"(?:(?:also|further|later|then)\s+)?(?P<verb>{_SPEECH_ALTERNATION})\b", window)
     if not match:
         return False, ""
-    verb = re.compile(re.escape(match.group("verb"))).search(text, position + match.start("verb"))
-    return True, _speech_speaker(text, verb, position, ceiling)
+    words = match.group("words").strip()
+    if not words:  # inverted: ," said Netanyahu
+        return True, _speaker_after(text, position + match.end(), ceiling)
+    parts = [part.strip() for part in words.split(",") if part.strip()]
+    if len(parts) == 1:
+        phrase = parts[0].split()
+        if phrase[0].lower() in _PRONOUNS:
+            return True, phrase[0]
+        return True, " ".join(phrase[:_MAX_SPEAKER_WORDS]).strip(" .'\u2019")
+    named = [part for part in parts if any(_is_name(word) for word in part.split())]
+    return True, " ".join((named or parts)[0].split()[:_MAX_SPEAKER_WORDS]).strip(" .'\u2019")
 
 
 def _introduced_as_speech(text: str, quote: _Quote) -> tuple[bool, str]:
@@ -439,6 +454,16 @@ def _last_name_before(text: str, position: int) -> str:
     names = [" ".join(word for word in name.split() if word.lower() not in _LEADING_FILLERS | _DETERMINERS)
              for name in names]
     return next((name for name in reversed(names) if " " in name), "")
+
+
+def _follows(text: str, previous: _Quote, quote: _Quote) -> bool:
+    """Whether ``quote`` continues the speech of ``previous``: only narration-free space or an attribution
+    between them, in the same or the next paragraph ('"We pulled them out," said Basal. "Many are trapped."')."""
+    if previous.voice != "quotation" or previous.speaker in ("", "unknown"):
+        return False
+    between = text[previous.end:quote.start]
+    return between.count("\n") <= 2 and len(_words(between)) <= 3 * _MAX_SPEAKER_WORDS \
+        and not re.search(r"[.!?]\s+[A-Z][^.!?]*[.!?]", between.split("\n")[-1] if "\n" in between else between)
 
 
 def _is_trailing(text: str, match: re.Match, ceiling: int) -> bool:
@@ -553,6 +578,7 @@ def _label(text: str, quotes: list[_Quote], inside) -> list[VoiceSpan]:
     events.sort(key=lambda event: (event[0], event[1] != "quote"))
 
     last_named = ""
+    last_quote: _Quote | None = None
     attributed_sentences: list[tuple[int, int, str]] = []
     for position, kind, item in events:
         paragraph = paragraph_of(position)
@@ -567,13 +593,14 @@ def _label(text: str, quotes: list[_Quote], inside) -> list[VoiceSpan]:
                 if not speaker:
                     floor = _sentence_start(text, quote.start, quote.paragraph_start)
                     speaker = _last_speech_verb_speaker(text, floor, quote.start, inside)
-                if not speaker:  # "...," he said after a multi-paragraph quotation, or a partial quote
-                    speaker = ""
+                if not speaker and last_quote is not None and _follows(text, last_quote, quote):
+                    speaker = last_quote.speaker  # a quotation that goes on after its attribution
                 if speaker and _is_pronoun(speaker):
                     speaker = last_named or _last_name_before(text, quote.start) or "unknown"
                 quote.speaker = speaker or "unknown"
                 if speaker and speaker != "unknown":
                     last_named = speaker
+                last_quote = quote
             continue
         match = item
         floor = _sentence_start(text, position, paragraph[0])
