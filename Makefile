@@ -24,5 +24,8 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz MPLBACKEND=Agg $(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -17,7 +17,8 @@ from framing.corpus import Corpus, load_corpus
 from framing.counting import count_terms, find_matches, kwic, summarize_poles
 from framing.exceptions import FramingError
 from framing.lexicon import available_lexicons, load_lexicon, load_lexicons, read_liwc, validate_lexicon_file, write_liwc
-from framing.report import FIGURE_FORMATS, write_report, write_table, write_text
+from framing.report import (FIGURE_FORMATS, check_output, mark_output_folder, write_report, write_table,
+                            write_text)
 
 __all__ = ["main"]
 
@@ -55,6 +56,7 @@ def _command_counts(args) -> int:
     terms = count_terms(corpus, lexicons, by=args.by, voice=args.voice)
     poles = summarize_poles(corpus, lexicons, by=args.by, voice=args.voice, counts=terms)
     if args.out:
+        mark_output_folder(check_output(args.out, folder=True, force=args.force))
         tables = Path(args.out) / "tables"
         write_table(terms, tables / "term_counts.csv")
         write_table(poles, tables / "pole_counts.csv")
@@ -73,7 +75,7 @@ def _command_report(args) -> int:
     corpus = _load(args.corpus)
     result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by, voice=args.voice,
                           exclude_duplicates=args.exclude_duplicates, min_articles=args.min_articles,
-                          random_state=args.random_state, formats=args.formats)
+                          random_state=args.random_state, formats=args.formats, force=args.force)
     print(f"wrote {len(result.tables)} tables, {len(result.figures)} figure files and index.html to {args.out}",
           file=sys.stderr)
     for note in result.notes:
@@ -85,7 +87,7 @@ def _command_kwic(args) -> int:
     corpus = _load(args.corpus)
     table = kwic(corpus, args.term, lexicon=args.lexicon or None, width=args.width)
     if args.out:
-        write_table(table, Path(args.out))
+        write_table(table, check_output(args.out, folder=False, force=args.force))
     if table.empty:
         print(f"no match for {args.term!r} in {len(corpus)} articles", file=sys.stderr)
         return 0
@@ -126,7 +128,7 @@ def _command_lexicon(args) -> int:
         for line in skipped:
             print(f"skipped: {line}", file=sys.stderr)
         if args.out:
-            write_text(Path(args.out), lexicon.to_yaml())
+            write_text(check_output(args.out, folder=False, force=args.force), lexicon.to_yaml())
             print(f"wrote {args.out}", file=sys.stderr)
         else:
             print(lexicon.to_yaml(), end="")
@@ -136,7 +138,7 @@ def _command_lexicon(args) -> int:
         for line in dropped:
             print(f"dropped: {line}", file=sys.stderr)
         if args.out:
-            write_text(Path(args.out), text)
+            write_text(check_output(args.out, folder=False, force=args.force), text)
         else:
             print(text, end="")
         return 0
@@ -160,7 +162,7 @@ def _command_corpus(args) -> int:
         _print_table(report[(report["status"] == "skipped") | (report["warnings"] != "")]
                      [["source", "record", "status", "reason", "warnings"]])
     if args.out:
-        write_table(report, Path(args.out))
+        write_table(report, check_output(args.out, folder=False, force=args.force))
         print(f"wrote the load report to {args.out}", file=sys.stderr)
     return 0
 
@@ -194,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     counts.add_argument("--by", default="article", help="article, outlet, event, date or any manifest column "
                                                          "(default: article)")
     counts.add_argument("--out", metavar="DIR", help="write CSV tables under DIR/tables/")
+    counts.add_argument("--force", action="store_true", help="replace files that framing did not write")
     counts.add_argument("--voice", default="all", choices=["all", "narration", "quotation", "scare_quote"],
                         help="which matches the counts add up (default: all; the tables split them by voice)")
     counts.set_defaults(handler=_command_counts)
@@ -206,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "  framing report stories.jsonl --out out/ --by event --formats png")
     report.add_argument("corpus", help="folder of .txt files (with manifest.csv), or a .jsonl/.csv file")
     report.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    report.add_argument("--force", action="store_true", help="replace files that framing did not write")
     _lexicon_option(report)
     report.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
     report.add_argument("--voice", default="narration", choices=["narration", "all", "quotation", "scare_quote"],
@@ -230,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     kwic_parser.add_argument("--width", type=int, default=50, help="characters of context (default: 50)")
     kwic_parser.add_argument("--limit", type=int, default=50, help="lines to print (default: 50)")
     kwic_parser.add_argument("--out", metavar="FILE.csv", help="write every line to a CSV file")
+    kwic_parser.add_argument("--force", action="store_true", help="replace files that framing did not write")
     kwic_parser.set_defaults(handler=_command_kwic)
 
     lexicon = commands.add_parser("lexicon", help="list, validate, show, import or export lexicons",
@@ -241,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     lexicon.add_argument("action", choices=["list", "validate", "show", "import", "export"])
     lexicon.add_argument("files", nargs="*", metavar="FILE|NAME")
     lexicon.add_argument("--out", metavar="FILE", help="output file for import and export")
+    lexicon.add_argument("--force", action="store_true", help="replace files that framing did not write")
     lexicon.set_defaults(handler=_command_lexicon)
 
     corpus = commands.add_parser("corpus", help="load a corpus and print its load report", formatter_class=formatter,
@@ -248,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("action", choices=["info"])
     corpus.add_argument("corpus")
     corpus.add_argument("--out", metavar="FILE.csv", help="write the full load report")
+    corpus.add_argument("--force", action="store_true", help="replace files that framing did not write")
     corpus.set_defaults(handler=_command_corpus)
     return parser
 

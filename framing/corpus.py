@@ -590,6 +590,7 @@ class _Loader:
     def read_file(self, file: Path) -> None:
         source = self._relative(file)
         name = file.name.lower()
+        n_rows = len(self.rows)
         try:
             if name.endswith(".txt"):
                 self._read_text_file(file, source)
@@ -603,6 +604,9 @@ class _Loader:
             self.skip(source, f"cannot be read ({error.strerror or error})")
         except (EOFError, zlib.error) as error:
             self.skip(source, f"damaged compressed file ({error}); the records before the damage were loaded")
+        if len(self.rows) == n_rows:  # a JSONL or CSV file without a single record still gets its row
+            self.skip(source, "empty file (0 bytes)" if file.stat().st_size == 0 else
+                      "no records (the file holds only blank lines or a header row)")
 
     def _read_text_file(self, file: Path, source: str) -> None:
         row = self._manifest_row(source)  # first, so a skipped file is not reported as missing

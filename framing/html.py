@@ -127,6 +127,8 @@ class AnalysisSection:
     filters : sequence of str, default=("outlet", "axis")
         Columns that get a drop-down filter, when present.
     figures : sequence of ReportFigure, default=()
+    note : str, default=""
+        A sentence shown under the table, e.g. which rows were left out.
 
     Examples
     --------
@@ -148,6 +150,7 @@ class AnalysisSection:
     formats: Mapping[str, str] = field(default_factory=dict)
     filters: Sequence[str] = ("outlet", "axis")
     figures: Sequence[ReportFigure] = ()
+    note: str = ""
 
     def __post_init__(self):
         where = f"section {self.title!r}"
@@ -377,10 +380,10 @@ def _table_html(section: AnalysisSection, table_id: str, evidence: pd.DataFrame 
                 cells.append(f'<td class="num"{attribute}>{shown_text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     filters = _filters_html(section, shown, columns, table_id)
-    note = ""
+    note = f'<p class="cut">{_e(section.note)}</p>' if section.note else ""
     if len(frame) > len(shown):
         where = f"tables/{section.csv_name}" if section.csv_name else "the CSV tables"
-        note = f'<p class="cut">Showing {len(shown):,} of {len(frame):,} rows; all rows are in {_e(where)}.</p>'
+        note += f'<p class="cut">Showing {len(shown):,} of {len(frame):,} rows; all rows are in {_e(where)}.</p>'
     if frame.empty:
         return "" if section.intro else '<p class="empty">No rows.</p>'
     return (f'{filters}<div class="table-wrap"><table class="data" id="{table_id}"><thead><tr>{head}</tr></thead>'
@@ -545,16 +548,21 @@ def render_report(corpus, tables: Mapping[str, pd.DataFrame], *, lexicons: Seque
     def figure(name: str) -> tuple[ReportFigure, ...]:
         return (ReportFigure(figure_paths[name], _CAPTIONS[name]),) if name in figure_paths else ()
 
+    note = ""
+    if groups is not None:
+        n_groups = corpus.group_labels(by).nunique() if len(corpus) else 0
+        note = (f"Only {len(groups):,} of the {n_groups:,} values of {by!r} (those with the most articles) are "
+                "shown here, as in the figures; the CSV file has every one.")
     parts = [("overview", "Overview", _overview_html(corpus, tables, lexicons, settings, by))]
     parts.append(("profiles", "Outlet profiles", _sections_html(
-        _profile_sections(tables.get("outlets"), groups, figure("axis_shares"), len(lexicons) > 1),
+        _profile_sections(tables.get("outlets"), groups, figure("axis_shares"), len(lexicons) > 1, note),
         "profiles", evidence, store)))
     if term_counts is None and "terms" in tables:
-        term_counts = _sum_terms(tables["terms"], corpus, by)
+        term_counts = _sum_terms(tables["terms"], corpus, by, voices)
     parts.append(("terms", "Term counts", _sections_html(
-        _term_sections(term_counts, groups, figure("term_heatmap")), "terms", evidence, store)))
+        _term_sections(term_counts, groups, figure("term_heatmap"), note), "terms", evidence, store)))
     parts.append(("distinctive", "Distinctive terms", _sections_html(
-        _distinctive_sections(tables.get("distinctive_terms"), groups, by, figure("distinctive_terms")),
+        _distinctive_sections(tables.get("distinctive_terms"), groups, by, figure("distinctive_terms"), note),
         "distinctive", evidence, store)))
     parts.append(("map", "Framing map", _sections_html(
         _map_sections(tables.get("articles"), figure("framing_map") + figure("similarity") + figure("timeline")),
@@ -619,13 +627,16 @@ def _with_group(matches: pd.DataFrame, corpus, by: str) -> pd.DataFrame:
     return matches.assign(**{column: matches["article_id"].map(labels).fillna("(none)").to_numpy()})
 
 
-def _sum_terms(terms: pd.DataFrame, corpus, by: str) -> pd.DataFrame:
+def _sum_terms(terms: pd.DataFrame, corpus, by: str, voices) -> pd.DataFrame:
+    """Counts per group and term from the article counts, in the selected voices when they are split."""
     column = "article_id" if by == "article" else by
-    if column in terms.columns:
-        return terms
-    frame = terms.assign(**{column: terms["article_id"].map(corpus.group_labels(by)).to_numpy()})
+    frame = terms if column in terms.columns else terms.assign(
+        **{column: terms["article_id"].map(corpus.group_labels(by)).to_numpy()})
+    by_voice = [f"count_{voice}" for voice in voices or ()]
+    if by_voice and all(name in frame.columns for name in by_voice):
+        frame = frame.assign(count=frame[by_voice].sum(axis=1))
     keys = [column, "lexicon", "kind", "axis", "pole", "term"]
-    return frame.groupby(keys, sort=True, as_index=False)["count"].sum()
+    return frame.groupby(keys, sort=False, as_index=False)["count"].sum()
 
 
 def _corpus_name(corpus) -> str:
@@ -649,7 +660,7 @@ def _only_groups(frame: pd.DataFrame, column: str, groups) -> pd.DataFrame:
         [str(g) for g in groups])]
 
 
-def _profile_sections(profiles, groups, figures, several_lexicons: bool) -> list[AnalysisSection]:
+def _profile_sections(profiles, groups, figures, several_lexicons: bool, note: str) -> list[AnalysisSection]:
     if profiles is None or profiles.empty:
         return []
     group = profiles.columns[0]
@@ -674,16 +685,16 @@ def _profile_sections(profiles, groups, figures, several_lexicons: bool) -> list
                         "to read its sentences.", shares, links=link, csv_name="outlets.csv", max_rows=300,
                         columns=[group, *lexicon, "axis", "pole", "share", "interval", "count", "axis_total",
                                  "n_articles", "small_sample"],
-                        formats={"share": "percent"}, filters=(group, "axis"), figures=figures),
+                        formats={"share": "percent"}, filters=(group, "axis"), figures=figures, note=note),
         AnalysisSection("Category rates", "Each row is one outlet and one category of words counted on their own "
                         "(not as alternatives): matches per 1,000 tokens, with a 95% interval.", rates, links=link,
                         csv_name="outlets.csv", max_rows=300,
                         columns=[group, *lexicon, "axis", "rate_per_1000", "interval", "count", "n_tokens",
-                                 "n_articles", "small_sample"], filters=(group, "axis")),
+                                 "n_articles", "small_sample"], filters=(group, "axis"), note=note),
     ]
 
 
-def _term_sections(term_counts, groups, figures) -> list[AnalysisSection]:
+def _term_sections(term_counts, groups, figures, note: str) -> list[AnalysisSection]:
     if term_counts is None or term_counts.empty:
         return []
     group = term_counts.columns[0]
@@ -695,10 +706,10 @@ def _term_sections(term_counts, groups, figures) -> list[AnalysisSection]:
         "Counts per term", "Each row is one outlet and one lexicon term: how many times the term matched in the "
         "outlet's articles (titles are not counted), and that count per 1,000 tokens. Click a count to read the "
         "sentences.", frame, links=(EvidenceLink("count", on=[group, "lexicon", "axis", "pole", "term"]),),
-        csv_name="terms.csv", max_rows=300, columns=columns, filters=(group, "axis"), figures=figures)]
+        csv_name="terms.csv", max_rows=300, columns=columns, filters=(group, "axis"), figures=figures, note=note)]
 
 
-def _distinctive_sections(distinctive, groups, by: str, figures) -> list[AnalysisSection]:
+def _distinctive_sections(distinctive, groups, by: str, figures, note: str) -> list[AnalysisSection]:
     if distinctive is None or distinctive.empty:
         return [AnalysisSection("", "", pd.DataFrame(), figures=figures)] if figures else []
     frame = _only_groups(distinctive, "group", groups)
@@ -718,7 +729,7 @@ def _distinctive_sections(distinctive, groups, by: str, figures) -> list[Analysi
         links=(EvidenceLink("count_group", on={group: column, "lexicon": "lexicon", "axis": "axis",
                                                "pole": "pole", "term": "term"}),),
         csv_name="distinctive_terms.csv", max_rows=200, columns=columns, filters=(group, "feature"),
-        figures=figures)]
+        figures=figures, note=note)]
 
 
 def _map_sections(articles, figures) -> list[AnalysisSection]:
@@ -755,7 +766,7 @@ def _overview_html(corpus, tables, lexicons, settings, by: str) -> str:
     stats = [(len(corpus), "articles"), (len(outlets), "outlets"), (len(lexicons), "lexicons"),
              (skipped, "inputs skipped")]
     facts = [("Corpus", _text(getattr(corpus, "source", "")) or "(given in Python)")]
-    shown = ", ".join(outlets[:30]) + (f" and {len(outlets) - 30:,} more" if len(outlets) > 30 else "")
+    shown = ", ".join(outlets[:12]) + (f" and {len(outlets) - 12:,} more" if len(outlets) > 12 else "")
     facts.append(("Outlets", shown))
     for lexicon in lexicons:
         n_terms = sum(1 for _ in lexicon.entries())
@@ -764,8 +775,9 @@ def _overview_html(corpus, tables, lexicons, settings, by: str) -> str:
     facts.append(("Grouped by", by))
     for key, value in settings.items():
         facts.append((str(key).replace("_", " ").capitalize(), _text(value)))
-    facts.append(("Load report", f"{loaded:,} articles loaded, {skipped:,} inputs skipped"
-                                 f"{f', {other:,} other inputs read (such as a manifest)' if other else ''}; "
+    facts.append(("Load report", f"{loaded:,} {'article' if loaded == 1 else 'articles'} loaded, {skipped:,} "
+                                 f"{'input' if skipped == 1 else 'inputs'} skipped"
+                                 f"{f', {other:,} other input' + ('' if other == 1 else 's') + ' read (such as a manifest)' if other else ''}; "
                                  "every input is listed in tables/load_report.csv."))
     html_parts = ['<ul class="stats">' + "".join(f"<li><b>{n:,}</b><span>{_e(label)}</span></li>"
                                                  for n, label in stats) + "</ul>",
@@ -798,6 +810,8 @@ _LIMITS = [
     "counts in the distinctive terms are not linked to sentences.",
     "Small groups give wide intervals: with one or two articles per outlet, differences reflect the story as much "
     "as the outlet. Rows flagged as small samples deserve the least weight.",
+    "With copies excluded (--exclude-duplicates), a weighted count can be smaller than the number of sentences "
+    "behind it: the sentences still include the copies.",
     "The page shows a sample of at most a few sentences per count and a limited number of rows per table; the "
     "CSV files in tables/ hold every row, and framing kwic prints every sentence.",
 ]
@@ -896,6 +910,8 @@ ol.kwic li{padding:.55rem 0;border-top:1px solid #edf0f3;max-width:none}
 mark{background:var(--mark);color:#1f2933;padding:0 .15em;border-radius:3px;font-weight:600}
 .source{margin:.25rem 0 0;font-size:.8rem;color:var(--muted)}
 .source>*+*::before{content:"\\00B7";display:inline-block;margin:0 .45em;color:#9aa5b1}
+.source .title{font-style:italic}
+.source .meta{display:block;margin-top:.1rem;color:#7b8794}.source .meta::before{content:none}
 .badge{display:inline-block;font-size:.72rem;line-height:1.5;padding:0 .5rem;border-radius:999px;
 border:1px solid #9aa5b1;color:#3e4c59;background:var(--soft)}
 .voice-quotation{color:#0b5a3a;border-color:#7bbf9c;background:#eaf6ef}
@@ -906,7 +922,8 @@ nav.toc{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid 
 max-height:none}nav.toc ol{display:flex;flex-wrap:wrap;border:0}nav.toc a{border:0;padding:.15rem .5rem}}
 @media print{body{font-size:10.5pt}nav.toc,.filters,.skip,.evidence-close,button.sort::after{display:none}
 .layout{display:block;padding:0}header.top{background:none}.table-wrap{max-height:none;overflow:visible;border:0}
-table.data th{position:static}button.count{border:0;background:none;color:inherit;padding:0}
+table.data th{position:static}button.count,button.count[aria-expanded=true]{border:0;background:none;color:inherit;
+padding:0}
 figure,tr,.evidence{break-inside:avoid}h2,h3{break-after:avoid}a{color:inherit}}
 """
 
@@ -982,6 +999,7 @@ _SCRIPT = """
     button.setAttribute("aria-expanded", "true");
     button.setAttribute("aria-controls", panel.id);
     open = {button: button, row: row, tableRow: tableRow};
+    if (row.scrollIntoView) { row.scrollIntoView({block: "nearest"}); }
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.count") : null;

@@ -568,6 +568,11 @@ def _build_lexicon(text: str, source: str) -> Lexicon:
         if mark is None and isinstance(error, yaml.reader.ReaderError):  # a forbidden character
             line = text.count("\n", 0, error.position) + 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        context_mark = getattr(error, "context_mark", None)
+        if mark is not None and context_mark is not None and mark.index >= len(text.rstrip()):
+            # Found only at the end of the file: name the line of the bracket or quote left open.
+            opened = re.sub(r"\Awhile (?:parsing|scanning) an? ", "", error.context)
+            reason = f"{reason}; the {opened} started on line {context_mark.line + 1} is never closed"
         raise LexiconError(f"{source}, line {line}: not valid YAML ({reason}); check indentation and quoting",
                            problems=[f"{source}, line {line}: not valid YAML ({reason})"]) from None
     if root is None:

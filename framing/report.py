@@ -15,8 +15,6 @@ interrupted run never leaves a half-written file that looks complete.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import os
 import tempfile
@@ -36,11 +34,12 @@ from framing.agency import agency_shares, harm_reports
 from framing.casualties import casualty_figures, casualty_sources
 from framing.clusters import cluster_articles
 from framing.corpus import Corpus, as_corpus
-from framing.counting import count_terms, select_voice
+from framing.counting import count_terms, find_matches, select_voice
 from framing.distinctive import distinctive_terms
 from framing.duplicates import copy_weights, find_duplicates
 from framing.exceptions import FramingError
 from framing.features import LexiconVectorizer
+from framing.html import AnalysisSection, EvidenceLink, ReportFigure, render_report
 from framing.lexicon import load_lexicons
 from framing.plots import (plot_agency_shares, plot_axis_shares, plot_distinctive_terms, plot_framing_map,
                            plot_referents, plot_similarity, plot_term_heatmap, plot_timeline)
@@ -109,9 +108,72 @@ def write_text(path, text: str) -> None:
     _atomic_write(Path(path), text.encode("utf-8"))
 
 
+#: Starts of a cell that a spreadsheet would run as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: File that marks a folder as framing's own output folder, which a new report may overwrite.
+OUTPUT_MARKER = ".framing-output"
+
+
+def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    Article text, titles, outlet names and metadata are untrusted: a title
+    such as ``=HYPERLINK("http://x", "click")`` would run when the CSV is
+    opened in a spreadsheet. Cells of text columns that start with
+    :data:`FORMULA_STARTS` get a leading apostrophe, which spreadsheets show
+    as text; numbers are left alone. pandas reads the apostrophe back as part
+    of the text.
+    """
+    guarded = None
+    for column in frame.columns[frame.dtypes == object]:
+        values = frame[column]
+        risky = values.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS))
+        if risky.any():
+            guarded = frame.copy() if guarded is None else guarded
+            guarded[column] = values.where(~risky, "'" + values[risky].astype(str))
+    return frame if guarded is None else guarded
+
+
+def check_output(path, *, folder: bool, force: bool = False) -> Path:
+    """Refuse to overwrite what framing did not write, unless ``force``.
+
+    A folder may be written into when it is new, empty or marked by
+    :data:`OUTPUT_MARKER` (a report wrote it before); a file when it does not
+    exist yet.
+
+    Raises
+    ------
+    FramingError
+        Naming the path and the way out (another path, or ``--force``).
+    """
+    path = Path(path)
+    if folder and path.exists() and not path.is_dir():
+        raise FramingError(f"output folder {str(path)!r} is a file; choose a folder name")
+    if force or not path.exists():
+        return path
+    if folder:
+        if (path / OUTPUT_MARKER).exists() or not any(path.iterdir()):
+            return path
+        raise FramingError(f"output folder {str(path)!r} already holds files that framing did not write; "
+                           "choose a new or empty folder, or pass --force to write into it anyway")
+    if path.is_dir():
+        raise FramingError(f"output file {str(path)!r} is a folder; choose a file name")
+    raise FramingError(f"output file {str(path)!r} already exists; choose another name, or pass --force to "
+                       "replace it")
+
+
+def mark_output_folder(path) -> None:
+    """Mark ``path`` as framing's output folder (see :func:`check_output`)."""
+    write_text(Path(path) / OUTPUT_MARKER, "Written by framing; framing may overwrite the files in this folder.\n")
+
+
 def write_table(frame: pd.DataFrame, path) -> None:
-    """Write a table as UTF-8 CSV with ``\\n`` line ends, byte-identical across runs."""
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    """Write a table as UTF-8 CSV with ``\\n`` line ends, byte-identical across runs.
+
+    Text cells that would run as spreadsheet formulas are prefixed with an
+    apostrophe (see :func:`guard_formulas`).
+    """
+    write_text(path, guard_formulas(frame).to_csv(index=False, lineterminator="\n"))
 
 
 def _subplots(*args, figsize, **kwargs):
@@ -148,7 +210,8 @@ def _parse_formats(formats) -> tuple[str, ...]:
 
 def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voice="narration",
                  exclude_duplicates: bool = False, min_articles: int = 5, random_state: int = 0,
-                 formats=FIGURE_FORMATS, duplicate_threshold: float | None = None) -> ReportResult:
+                 formats=FIGURE_FORMATS, duplicate_threshold: float | None = None,
+                 force: bool = False) -> ReportResult:
     """Run the comparison on a corpus and write tables, figures and an HTML page.
 
     Parameters
@@ -174,6 +237,10 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     formats : str or sequence of str, default=("png", "svg", "pdf")
     duplicate_threshold : float, optional
         Passed to :func:`framing.find_duplicates`; its default when None.
+    force : bool, default=False
+        Write into ``out`` even when it holds files that framing did not
+        write. By default only a new or empty folder, or one a report wrote
+        before (marked by :data:`OUTPUT_MARKER`), is written into.
 
     Returns
     -------
@@ -185,6 +252,7 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     Articles are processed in id order, so the same articles with the same
     options give byte-identical tables whatever order they were loaded in.
     """
+    out = check_output(out, folder=True, force=force)
     with shared_voices():  # every stage reads the same voice spans; segment each text once
         return _report(corpus, out, lexicon=lexicon, by=by, voice=voice, exclude_duplicates=exclude_duplicates,
                        min_articles=min_articles, random_state=random_state, formats=formats,
@@ -203,6 +271,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     formats = _parse_formats(formats)
     lexicons = tuple(load_lexicons(lexicon))
     out = Path(out)
+    mark_output_folder(out)
     voices = check_voice(voice)
     notes = [f"Grouped by {by!r}; lexicons: {', '.join(lex.name for lex in lexicons)}; "
              f"random_state={random_state}.", _voice_note(voices)]
@@ -277,14 +346,17 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
         figures += _figure_analyses(analyses, by, shown, out / "figures", formats)
     clock.lap("figures")
-    from framing.counting import find_matches  # noqa: PLC0415  (move to the imports at the top)
-    from framing.html import render_report  # noqa: PLC0415
-
-    matches = find_matches(corpus, lexicons)  # the sentences behind every count on the page
-    extra_sections: list = []  # framing.html.AnalysisSection objects: voice, referent, sourcing, agency tables
+    # The sentences behind the counts on the page: only the groups the page shows need them.
+    on_page = corpus
+    if shown is not None:
+        labels = pd.Series(corpus.ids) if by == "article" else corpus.group_labels(by).reset_index(drop=True)
+        keep = set(pd.Series(corpus.ids)[labels.isin(shown).to_numpy()])
+        on_page = corpus.filter(lambda article: article.id in keep)
+    matches = find_matches(on_page, lexicons)
     page = render_report(corpus, tables, lexicons=lexicons, figures=figures, matches=matches, notes=notes,
-                         settings=None, sections=extra_sections, by=by, groups=shown, term_counts=group_counts,
-                         voices=voices)
+                         settings=None,
+                         sections=_analysis_sections(tables, matches, corpus, by, voices, shown, figures),
+                         by=by, groups=shown, term_counts=group_counts, voices=voices)
     write_text(out / "index.html", page)
     clock.lap("html")
     return ReportResult(out, tables, figures, notes, clock.laps)
@@ -346,6 +418,62 @@ def _voice_shares(article_counts: pd.DataFrame, corpus, by: str) -> pd.DataFrame
         table["share"] = np.where(total > 0, table["count"] / total, np.nan)
     table["ci_low"], table["ci_high"] = np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
     return table
+
+
+def _analysis_sections(tables, matches, corpus, by, voices, shown, figures) -> list[AnalysisSection]:
+    """The page's voice, referent, sourcing and agency tables, each count linked to its sentences."""
+    group = "article_id" if by == "article" else by
+    labels = dict(zip(corpus.ids, corpus.ids if by == "article" else corpus.group_labels(by)))
+
+    def evidence(rows: pd.DataFrame, only_selected: bool = True) -> pd.DataFrame:
+        rows = rows if group in rows else rows.assign(**{group: rows["article_id"].map(labels)})
+        return rows[rows["voice"].isin(voices)] if only_selected else rows
+
+    def figure(name: str, caption: str) -> tuple:
+        path = next((path for path in figures if path.name == f"{name}.png"), None)
+        return (ReportFigure(path, caption),) if path is not None else ()
+
+    selected = ", ".join(voices)
+    referents = tables["referents"]
+    return [
+        AnalysisSection(
+            "Voice: who is speaking",
+            "For each group, its lexicon matches in the outlet's own narration, inside quotations, and inside scare "
+            "quotes; the share divides by all its matches (n_matches). Click a count for its sentences.",
+            _only(tables["voice"], group, shown), csv_name="voice.csv", formats={"share": "percent"},
+            links=[EvidenceLink("count", on=[group, "voice"])], evidence=evidence(matches, only_selected=False)),
+        AnalysisSection(
+            "Referents: whom a word names",
+            f"Captivity, death and people words by the side they name ({selected}); the share divides by the "
+            "words naming that side (referent_total). 'unknown': nothing in the sentence or earlier says.",
+            _only(referents[referents["referent_total"] > 0], group, shown), csv_name="referents.csv",
+            formats={"share": "percent"}, links=[EvidenceLink("count", on=[group, "axis", "referent", "pole"])],
+            evidence=evidence(tables["referent_matches"]),
+            figures=figure("referents", "Which words each outlet uses for each side's people (n = words).")),
+        AnalysisSection(
+            "Casualty figures: whose numbers",
+            f"Figures of killed and injured per source type ({selected}); the share divides by all the group's "
+            "figures (n_total). n_hedged: attributed with 'according to', 'said', 'claims'; n_qualified: with a "
+            "qualifier such as 'Hamas-run'.",
+            _only(tables["casualty_sources"], group, shown), csv_name="casualty_sources.csv",
+            formats={"share": "percent"}, links=[EvidenceLink("n_figures", on=[group, "source_type"])],
+            evidence=evidence(tables["casualties"])),
+        AnalysisSection(
+            "Casualty figures, one by one",
+            "Every figure with its bound, population, source and hedge, and whose words it is in.",
+            _only(tables["casualties"], group, shown), csv_name="casualties.csv",
+            columns=["article_id", "outlet", "number_text", "bound", "outcome", "population", "source",
+                     "source_type", "source_qualifier", "hedge", "voice"]),
+        AnalysisSection(
+            "Agency: who does the harm",
+            f"Reports of killing and injury by construction ({selected}); the share divides by all the group's "
+            "reports (n_reports). Active or passive with an agent names who acted; passive without agent, "
+            "intransitive ('died') and nominal ('deaths') do not.",
+            _only(tables["agency_shares"], group, shown), csv_name="agency_shares.csv",
+            formats={"share": "percent"}, links=[EvidenceLink("count", on=[group, "construction"])],
+            evidence=evidence(tables["agency"]),
+            figures=figure("agency_shares", "Constructions in reports of death and injury (n = reports).")),
+    ]
 
 
 def _figure_analyses(analyses, by, shown, directory: Path, formats) -> list[Path]:

@@ -95,8 +95,9 @@ class NormalizedText:
         The displayed text it came from.
     segments : tuple of (int, int, int, int), default=()
         ``(normalised_start, original_start, normalised_length,
-        original_length)`` for every stretch whose length changed. Empty when
-        normalisation kept every character in place, the common case.
+        original_length)`` for every stretch whose length changed (or whose
+        combining marks were reordered). Empty when normalisation kept every
+        character in place, the common case.
     """
 
     text: str
@@ -210,9 +211,11 @@ def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
     for char, value in changed.items():
         if char not in resizing:
             replaced = replaced.replace(char, value)
-    parts = [f"[{re.escape(''.join(sorted(resizing)))}]"] if resizing else []
-    parts.append(r"[^\W\d_]?" + _COMBINING_RUN.pattern)
-    special = re.compile("|".join(parts))
+    # A base (a letter, or a character that NFKC expands) and the combining marks after it are
+    # normalised together: NFKC composes and reorders across them.
+    expanding = f"[{re.escape(''.join(sorted(resizing)))}]" if resizing else ""
+    base = rf"(?:{expanding}|[^\W\d_])?" if resizing else r"[^\W\d_]?"
+    special = re.compile("|".join([base + _COMBINING_RUN.pattern] + ([expanding] if resizing else [])))
     pieces: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     norm_position = cursor = 0
@@ -225,7 +228,8 @@ def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
         else:
             replacement = "".join(_normalize_char(c) for c in unicodedata.normalize("NFKC", chunk))
         pieces.append(replacement)
-        if len(replacement) != len(chunk):
+        # A run whose marks NFKC reorders keeps its length but not its order: map it as a whole.
+        if len(replacement) != len(chunk) or (len(chunk) > 1 and replacement != chunk):
             segments.append((norm_position, match.start(), len(replacement), len(chunk)))
         norm_position += len(replacement)
         cursor = match.end()

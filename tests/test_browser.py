@@ -91,7 +91,7 @@ def _headers(driver, table_id: str) -> list[str]:
 
 
 def _screenshot(driver, *paths: Path) -> None:
-    height = driver.execute_script("return document.documentElement.scrollHeight")
+    height = driver.execute_script("window.scrollTo(0, 0); return document.documentElement.scrollHeight")
     driver.set_window_size(1400, min(height, 30000))
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,7 +123,8 @@ def test_seed_page_loads_offline_and_every_count_opens_its_sentences(browser, se
     assert panel.get_attribute("id") == button.get_attribute("aria-controls")
     # the panel is the row right after the clicked one
     assert browser.execute_script("return arguments[0].nextElementSibling.contains(arguments[1])", row, panel)
-    assert panel.find_element(By.TAG_NAME, "h4").text == "Al Mayadeen English · captivity · captive · captives — count 2"
+    heading = panel.find_element(By.TAG_NAME, "h4").text
+    assert heading == "Al Mayadeen English · captivity · captive · captives — count 2"
     assert panel.find_element(By.CLASS_NAME, "evidence-count").text == "Showing 2 of 2 matches"
     items = panel.find_elements(By.CSS_SELECTOR, "ol.kwic > li")
     assert [item.find_element(By.TAG_NAME, "mark").text for item in items] == ["captives", "captives"]

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from framing import Article, Corpus, count_terms, find_matches
+from framing import Article, Corpus, count_terms, find_matches, load_corpus
 from framing.exceptions import FramingError
 from framing.html import AnalysisSection, EvidenceLink, render_report
 from framing.report import write_report
@@ -101,8 +101,11 @@ def test_page_has_every_section_in_the_navigation(seed_page):
         assert f'<section class="part" id="{key}"' in seed_page
         assert f'<a href="#{key}">{title}</a>' in seed_page
     page = _Page(seed_page)
-    assert list(page.tables) == ["t-profiles-1", "t-profiles-2", "t-terms-1", "t-distinctive-1", "t-map-1"]
-    assert seed_page.count("data:image/png;base64,") == 6  # axis shares, heatmap, distinctive, map, similarity, timeline
+    # The built-in tables, then the five voice, referent, sourcing and agency tables of the report.
+    assert list(page.tables) == ["t-profiles-1", "t-profiles-2", "t-terms-1", "t-distinctive-1", "t-map-1",
+                                 "t-extra-1", "t-extra-2", "t-extra-3", "t-extra-4", "t-extra-5"]
+    # axis shares, heatmap, distinctive terms, map, similarity, timeline, referents, agency shares
+    assert seed_page.count("data:image/png;base64,") == 8
 
 
 def test_overview_gives_corpus_lexicon_voice_and_load_report(seed_page):
@@ -110,7 +113,7 @@ def test_overview_gives_corpus_lexicon_voice_and_load_report(seed_page):
     assert "<li><b>5</b><span>articles</span></li><li><b>4</b><span>outlets</span></li>" in seed_page
     assert "<dd>A News, Al Mayadeen English, Mangalorean, unknown republisher</dd>" in seed_page
     assert "<dt>Voice</dt><dd>narration only</dd>" in seed_page
-    assert ("5 articles loaded, 0 inputs skipped, 1 other inputs read (such as a manifest); every input is listed "
+    assert ("5 articles loaded, 0 inputs skipped, 1 other input read (such as a manifest); every input is listed "
             "in tables/load_report.csv.") in seed_page
     assert "israel_gaza — " in seed_page and " terms on 9 axes and 3 categories" in seed_page
 
@@ -180,6 +183,18 @@ def test_evidence_is_a_sample_spread_over_articles_with_k_of_n():
     assert small.data()["evidence"][key]["summary"] == "Showing 3 of 12 matches"
 
 
+def test_term_counts_are_summed_from_article_counts_and_limited_to_the_figure_groups():
+    corpus = _hostage_corpus(3)  # Wire: 3 articles with 2 "hostages" each; Other: 1 "Captives"
+    page = render_report(corpus, {"terms": count_terms(corpus, by="article")}, matches=find_matches(corpus))
+    assert [(row["outlet"][0], row["term"][0], row["count"][0]) for row in _Page(page).rows("t-terms-1")] == [
+        ("Wire", "hostage*", "6"), ("Other", "captives", "1")]
+    page = render_report(corpus, {"terms": count_terms(corpus, by="article")}, matches=find_matches(corpus),
+                         groups=["Wire"])
+    assert [row["outlet"][0] for row in _Page(page).rows("t-terms-1")] == ["Wire"]
+    assert ("Only 1 of the 2 values of &#x27;outlet&#x27; (those with the most articles) are shown here, as in the "
+            "figures; the CSV file has every one.") in page
+
+
 def test_long_tables_are_cut_with_a_pointer_to_the_csv():
     corpus = _hostage_corpus(1)
     table = pd.DataFrame({"outlet": [f"Outlet {i}" for i in range(5)], "n_quoted": [1, 2, 3, 4, 5]})
@@ -236,22 +251,20 @@ def test_skipped_inputs_are_counted_with_their_reasons(tmp_path):
     (tmp_path / "a.txt").write_text("Two hostages were freed on Sunday.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("   \n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("", encoding="utf-8")
-    from framing import load_corpus
-
+    (tmp_path / "d.txt").write_text("", encoding="utf-8")
     corpus = load_corpus(tmp_path)
-    reasons = corpus.load_report.loc[corpus.load_report["status"] == "skipped", "reason"]
     page = render_report(corpus, {"load_report": corpus.load_report})
-    assert "<li><b>2</b><span>inputs skipped</span></li>" in page
-    assert "1 articles loaded, 2 inputs skipped" in page
+    assert "<li><b>3</b><span>inputs skipped</span></li>" in page
+    assert "1 article loaded, 3 inputs skipped; every input is listed in tables/load_report.csv." in page
     rows = _Page(page).rows("t-skipped-1")
     assert [(row["reason"][0], row["inputs"][0]) for row in rows] == [
-        (reason, str(count)) for reason, count in sorted(reasons.value_counts().items(), key=lambda i: (-i[1], i[0]))]
-    assert len(rows) >= 1
+        ("empty file (0 bytes)", "2"), ("no text (the file holds only whitespace)", "1")]
 
 
 def _xss_corpus() -> Corpus:
     payloads = f"{XSS_SCRIPT} {XSS_IMAGE} </script><script>alert(2)</script>"
-    articles = [Article(f"x{i}", f"Hostages {payloads} were freed by militants. The captives {payloads} came home. " * 2,
+    text = f"Hostages {payloads} were freed by militants. The captives {payloads} came home. " * 2
+    articles = [Article(f"x{i}", text,
                         outlet=f"{XSS_SCRIPT}{XSS_IMAGE} {i % 2}", title=f"{XSS_IMAGE} title {i}",
                         url="javascript:alert(1)" if i % 2 else "https://example.org/a?b=<script>",
                         meta={"note": f"{XSS_SCRIPT}", XSS_IMAGE: "meta key"}) for i in range(4)]

@@ -5,12 +5,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from framing import Article, Corpus, _tokens
+from framing import Article, Corpus, FramingError, _tokens
 from framing.cli import main
 from framing.counting import count_terms
 from framing.features import LexiconVectorizer
 from framing.lexicon import load_lexicons
-from framing.report import MAX_FIGURE_GROUPS, TABLE_NAMES, _pole_shares, write_report
+from framing.report import MAX_FIGURE_GROUPS, TABLE_NAMES, _pole_shares, write_report, write_table
 
 TABLES = ["articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report"]
 FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline"]
@@ -165,3 +165,35 @@ def test_report_tables_carry_voice_referents_sourcing_and_agency(seed_report):
     assert sources.loc[("unknown republisher", "palestinian_official"), ["n_figures", "n_total"]].tolist() == [2, 3]
     agency = pd.read_csv(tables / "agency_shares.csv").set_index(["outlet", "construction"])
     assert agency.loc[("unknown republisher", "active_agent"), ["count", "n_reports"]].tolist() == [3, 5]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_prefixed(tmp_path):
+    frame = pd.DataFrame({"title": ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2", "@SUM(A1)", "plain", None],
+                          "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    write_table(frame, tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv")
+    assert back["title"].tolist()[:5] == ["'=HYPERLINK(\"http://x\",\"click\")", "'+1+1", "'-2", "'@SUM(A1)", "plain"]
+    assert back["value"].tolist()[0] == -1.5  # numbers are left alone
+    assert frame["title"][0].startswith("=")  # the caller's table is not changed
+
+
+def test_report_refuses_a_folder_it_did_not_write(seed_corpus, tmp_path):
+    (tmp_path / "thesis.docx").write_text("my work", encoding="utf-8")
+    with pytest.raises(FramingError, match=re.escape("already holds files that framing did not write; choose a "
+                                                     "new or empty folder, or pass --force")):
+        write_report(seed_corpus, tmp_path, formats="png")
+    assert [path.name for path in tmp_path.iterdir()] == ["thesis.docx"]  # nothing written
+    write_report(seed_corpus, tmp_path, formats="png", force=True)
+    assert (tmp_path / "thesis.docx").read_text(encoding="utf-8") == "my work"
+    assert (tmp_path / ".framing-output").is_file()
+    write_report(seed_corpus, tmp_path, formats="png")  # its own folder now: no --force needed
+
+
+def test_cli_refuses_to_replace_a_file_without_force(seeds_dir, tmp_path, capsys):
+    target = tmp_path / "lines.csv"
+    target.write_text("keep me", encoding="utf-8")
+    assert main(["kwic", "hostage*", str(seeds_dir), "--out", str(target)]) == 2
+    assert "already exists; choose another name, or pass --force" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert main(["kwic", "hostage*", str(seeds_dir), "--out", str(target), "--force"]) == 0
+    assert pd.read_csv(target)["match"].str.lower().str.startswith("hostage").all()
