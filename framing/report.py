@@ -125,8 +125,10 @@ def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     of the text.
     """
     guarded = None
-    for column in frame.columns[frame.dtypes == object]:
+    for column in frame.columns:
         values = frame[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
         risky = values.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS))
         if risky.any():
             guarded = frame.copy() if guarded is None else guarded

@@ -12,8 +12,9 @@ from framing.features import LexiconVectorizer
 from framing.lexicon import load_lexicons
 from framing.report import MAX_FIGURE_GROUPS, TABLE_NAMES, _pole_shares, write_report, write_table
 
-TABLES = ["articles", "terms", "outlets", "distinctive_terms", "duplicates", "load_report"]
-FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline"]
+TABLES = list(TABLE_NAMES)
+FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline", "referents",
+           "agency_shares"]
 
 
 @pytest.fixture(scope="module")
