@@ -53,7 +53,8 @@ def _print_table(frame: pd.DataFrame) -> None:
 def _command_counts(args) -> int:
     corpus = _load(args.corpus)
     lexicons = load_lexicons(args.lexicon or [DEFAULT_LEXICON])
-    terms = count_terms(corpus, lexicons, by=args.by, voice=args.voice)
+    terms = count_terms(corpus, lexicons, by=args.by, voice=args.voice, n_jobs=args.n_jobs,
+                        progress=False if args.quiet else None)
     poles = summarize_poles(corpus, lexicons, by=args.by, voice=args.voice, counts=terms)
     if args.out:
         mark_output_folder(check_output(args.out, folder=True, force=args.force))
@@ -75,7 +76,8 @@ def _command_report(args) -> int:
     corpus = _load(args.corpus)
     result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by, voice=args.voice,
                           exclude_duplicates=args.exclude_duplicates, min_articles=args.min_articles,
-                          random_state=args.random_state, formats=args.formats, force=args.force)
+                          random_state=args.random_state, formats=args.formats, force=args.force,
+                          n_jobs=args.n_jobs, progress=False if args.quiet else None)
     print(f"wrote {len(result.tables)} tables, {len(result.figures)} figure files and index.html to {args.out}",
           file=sys.stderr)
     for note in result.notes:
@@ -197,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "(default: article)")
     counts.add_argument("--out", metavar="DIR", help="write CSV tables under DIR/tables/")
     counts.add_argument("--force", action="store_true", help="replace files that framing did not write")
+    counts.add_argument("--n-jobs", type=int, default=None, metavar="N",
+                        help="worker processes for counting (default: one for small corpora, every core above "
+                             "2,000 articles; -1: every core)")
+    counts.add_argument("--quiet", action="store_true", help="no progress bar")
     counts.add_argument("--voice", default="all", choices=["all", "narration", "quotation", "scare_quote"],
                         help="which matches the counts add up (default: all; the tables split them by voice)")
     counts.set_defaults(handler=_command_counts)
@@ -210,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("corpus", help="folder of .txt files (with manifest.csv), or a .jsonl/.csv file")
     report.add_argument("--out", required=True, metavar="DIR", help="output folder")
     report.add_argument("--force", action="store_true", help="replace files that framing did not write")
+    report.add_argument("--n-jobs", type=int, default=None, metavar="N",
+                        help="worker processes for counting (default: one for small corpora, every core above "
+                             "2,000 articles; -1: every core)")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
     _lexicon_option(report)
     report.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
     report.add_argument("--voice", default="narration", choices=["narration", "all", "quotation", "scare_quote"],
@@ -288,6 +298,9 @@ def main(argv=None) -> int:
             raise
         print(f"framing: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`, which stopped reading: not an error
+        sys.stderr.close()
+        return 0
     except OSError as error:
         if debug:
             raise

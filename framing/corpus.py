@@ -215,6 +215,10 @@ class Corpus(Sequence):
             self._n_tokens[article_id] = count_tokens(text, classes)
         return self._n_tokens[article_id]
 
+    def remember_n_tokens(self, counts: Mapping[str, int]) -> None:
+        """Cache token counts computed elsewhere (by a counting worker), so :meth:`n_tokens` need not redo them."""
+        self._n_tokens.update(counts)
+
     def filter(self, predicate) -> Corpus:
         """Return a corpus of the articles for which ``predicate(article)`` is true."""
         return Corpus([a for a in self._articles if predicate(a)], source=self.source)
@@ -375,6 +379,10 @@ def _unify_newlines(text: str) -> str:
 def _allow_long_csv_fields() -> None:
     """Let one CSV field hold a whole article (the csv module stops at 128 KiB)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if last <= first else f"lines {first}-{last}"
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -683,6 +691,10 @@ class _Loader:
         except StopIteration:
             self.skip(source, "empty CSV (no header row)", encoding=encoding)
             return
+        except csv.Error as error:
+            self.skip(source, f"broken CSV quoting in the header row ({error}); {_lines(1, reader.line_num)} "
+                              "skipped", encoding=encoding)
+            return
         lowered = [column.lower() for column in header]
         if not any(alias in lowered for alias in FIELD_ALIASES["text"]):
             self.skip(source, f"no text column (looked for {', '.join(FIELD_ALIASES['text'])}); "
@@ -697,9 +709,8 @@ class _Loader:
                 break
             except csv.Error as error:
                 record_number += 1
-                lines = f"line {first_line}" if reader.line_num <= first_line else \
-                    f"lines {first_line}-{reader.line_num}"
-                self.skip(source, f"row {record_number}: broken CSV quoting ({error}); {lines} skipped",
+                self.skip(source, f"row {record_number}: broken CSV quoting ({error}); "
+                                  f"{_lines(first_line, reader.line_num)} skipped",
                           record=record_number, encoding=encoding)
                 continue
             record_number += 1

@@ -14,14 +14,19 @@ denominator in the same row:
 from __future__ import annotations
 
 import bisect
+import functools
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
-from framing.text import character_classes, normalize_text, split_sentences
+from framing.text import character_classes, count_tokens, normalize_text, split_sentences
 from framing.voice import VOICES, check_voice, segment_voice, voice_at
 
 __all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
@@ -31,6 +36,40 @@ MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "ter
 TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
 #: Count columns per voice in :func:`count_terms`, in :data:`framing.voice.VOICES` order.
 VOICE_COUNT_COLUMNS = [f"count_{voice}" for voice in VOICES]
+#: Articles per unit of work sent to a worker process.
+CHUNK_SIZE = 500
+#: Below this many articles, ``n_jobs=None`` counts in the calling process (starting workers costs more).
+PARALLEL_FROM = 2000
+
+
+def resolve_n_jobs(n_jobs, n_articles: int) -> int:
+    """The number of worker processes for ``n_jobs`` (None: 1 for small corpora, else every core; -1: every core).
+
+    Raises
+    ------
+    FramingError
+        If ``n_jobs`` is not None, -1 or a positive integer.
+    """
+    if n_jobs is None:
+        return 1 if n_articles < PARALLEL_FROM else max(os.cpu_count() or 1, 1)
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
+        raise FramingError(f"n_jobs must be a positive integer, -1 (every core) or None (automatic), got {n_jobs!r}")
+    return max(os.cpu_count() or 1, 1) if n_jobs == -1 else int(n_jobs)
+
+
+def _count_chunk(lexicons: tuple[Lexicon, ...], articles: list[tuple[str, str]]) -> tuple[list[tuple], list[int]]:
+    """Term counts by voice and token counts of a chunk of (id, text); runs in a worker or in-process."""
+    matcher = matcher_for(lexicons)
+    slot = {voice: position for position, voice in enumerate(VOICES)}
+    rows, tokens = [], []
+    for article_id, text in articles:
+        normalized, classes, matches, voices = _match_article(matcher, text)
+        tokens.append(count_tokens(normalized.text, classes))
+        tally: dict[int, list[int]] = {}
+        for match, voice in zip(matches, voices):
+            tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice.voice]] += 1
+        rows.extend((article_id, index, *counts) for index, counts in tally.items())
+    return rows, tokens
 
 
 def select_voice(counts: pd.DataFrame, voice) -> pd.DataFrame:
@@ -59,22 +98,28 @@ def select_voice(counts: pd.DataFrame, voice) -> pd.DataFrame:
 
 
 def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
-    """Yield (article, normalised text, matches, voices, matcher), one article at a time.
-
-    Each text is normalised once; its character classes serve both the
-    matcher's word boundaries and the token count, which the corpus caches.
-    ``voices`` holds the :class:`~framing.voice.VoiceSpan` of each match (the
-    voice segmentation runs only on articles with matches).
-    """
+    """Yield (article, normalised text, matches, voices, matcher), one article at a time (see
+    :func:`_match_article`); the corpus caches each token count on the way."""
     matcher = matcher_for(lexicons)
     for article in corpus:
-        normalized = normalize_text(article.text)
-        classes = character_classes(normalized.text)
+        normalized, classes, matches, voices = _match_article(matcher, article.text)
         corpus.n_tokens(article, normalized=normalized, classes=classes)
-        matches = matcher.match(normalized, classes)
-        voices = voice_at(segment_voice(article.text),
-                          [normalized.original_span(m.start, m.end)[0] for m in matches]) if matches else []
         yield article, normalized, matches, voices, matcher
+
+
+def _match_article(matcher, text: str):
+    """Normalised text, character classes, matches and the voice span of each match, of one text.
+
+    The text is normalised once; its character classes serve both the
+    matcher's word boundaries and the token count. The voice segmentation
+    runs only when there are matches.
+    """
+    normalized = normalize_text(text)
+    classes = character_classes(normalized.text)
+    matches = matcher.match(normalized, classes)
+    voices = voice_at(segment_voice(text), [normalized.original_span(m.start, m.end)[0] for m in matches]) \
+        if matches else []
+    return normalized, classes, matches, voices
 
 
 def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
@@ -132,24 +177,46 @@ def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
     return by, articles
 
 
-def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...]) -> pd.DataFrame:
-    """Per article and term: matches in each voice (``count_<voice>``) and an ``entry`` index for ordering."""
+def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=None,
+                         progress: bool | None = None) -> pd.DataFrame:
+    """Per article and term: matches in each voice (``count_<voice>``) and an ``entry`` index for ordering.
+
+    The articles go in chunks of :data:`CHUNK_SIZE` to ``n_jobs`` worker
+    processes; chunks come back in order, so the table is the same whatever
+    ``n_jobs`` is. Token counts are cached on the corpus on the way.
+    """
+    n_workers = resolve_n_jobs(n_jobs, len(corpus))
+    articles = [(article.id, article.text) for article in corpus]
+    chunks = [articles[start:start + CHUNK_SIZE] for start in range(0, len(articles), CHUNK_SIZE)]
+    work = functools.partial(_count_chunk, lexicons)
+    bar = tqdm(total=len(corpus), unit="article", desc="counting", disable=True if progress is False else None,
+               leave=False)
     rows = []
-    slot = {voice: position for position, voice in enumerate(VOICES)}
-    for article, _, matches, voices, matcher in _iter_article_matches(corpus, lexicons):
-        tally: dict[int, list[int]] = {}
-        for match, voice in zip(matches, voices):
-            tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice.voice]] += 1
-        for index, counts in tally.items():
-            entry = matcher.entries[index]
-            rows.append((article.id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *counts,
-                         index))
-    frame = pd.DataFrame(rows, columns=["article_id", *TERM_KEYS, *VOICE_COUNT_COLUMNS, "entry"])
+    with bar:
+        if n_workers == 1 or len(chunks) < 2:
+            results = map(work, chunks)
+            executor = None
+        else:
+            executor = ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)))
+            results = executor.map(work, chunks)
+        try:
+            for chunk, (chunk_rows, tokens) in zip(chunks, results):
+                rows.extend(chunk_rows)
+                corpus.remember_n_tokens({article_id: n for (article_id, _), n in zip(chunk, tokens)})
+                bar.update(len(chunk))
+        finally:
+            if executor is not None:
+                executor.shutdown()
+    matcher = matcher_for(lexicons)
+    frame = pd.DataFrame(
+        [(article_id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *counts, index)
+         for article_id, index, *counts in rows for entry in (matcher.entries[index],)],
+        columns=["article_id", *TERM_KEYS, *VOICE_COUNT_COLUMNS, "entry"])
     return frame.astype(dict.fromkeys([*VOICE_COUNT_COLUMNS, "entry"], "int64"))
 
 
 def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="all",
-                counts: pd.DataFrame | None = None) -> pd.DataFrame:
+                counts: pd.DataFrame | None = None, n_jobs=None, progress: bool | None = None) -> pd.DataFrame:
     """Count lexicon terms per article or per group of articles.
 
     Parameters
@@ -167,6 +234,13 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     counts : pandas.DataFrame, optional
         ``count_terms(corpus, lexicon, by="article")`` (any ``voice``), to add
         up per group without matching the corpus again.
+    n_jobs : int, optional
+        Worker processes for matching, one document at a time: None uses one
+        for corpora under :data:`PARALLEL_FROM` articles and every core
+        above; -1 every core. The table is identical whatever ``n_jobs`` is.
+    progress : bool, optional
+        Show a progress bar (tqdm) on a terminal or in Jupyter; None shows
+        it only where output is interactive, False never.
 
     Returns
     -------
@@ -196,7 +270,7 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     lexicons = tuple(load_lexicons(lexicon))
     selected = check_voice(voice)
     if counts is None:
-        counts = _article_term_counts(corpus, lexicons)  # first: it caches every article's token count
+        counts = _article_term_counts(corpus, lexicons, n_jobs, progress)  # first: caches every token count
     else:  # recover the lexicon order of each term
         entries: dict[tuple, int] = {}
         for index, entry in enumerate(entry for lexicon in lexicons for entry in lexicon.entries()):

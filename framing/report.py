@@ -213,7 +213,7 @@ def _parse_formats(formats) -> tuple[str, ...]:
 def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voice="narration",
                  exclude_duplicates: bool = False, min_articles: int = 5, random_state: int = 0,
                  formats=FIGURE_FORMATS, duplicate_threshold: float | None = None,
-                 force: bool = False) -> ReportResult:
+                 force: bool = False, n_jobs=None, progress: bool | None = None) -> ReportResult:
     """Run the comparison on a corpus and write tables, figures and an HTML page.
 
     Parameters
@@ -243,6 +243,11 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
         Write into ``out`` even when it holds files that framing did not
         write. By default only a new or empty folder, or one a report wrote
         before (marked by :data:`OUTPUT_MARKER`), is written into.
+    n_jobs : int, optional
+        Worker processes for counting (see :func:`framing.count_terms`); the
+        tables are byte-identical whatever it is.
+    progress : bool, optional
+        Progress bars on a terminal or in Jupyter (None: only there; False: never).
 
     Returns
     -------
@@ -258,11 +263,11 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     with shared_voices():  # every stage reads the same voice spans; segment each text once
         return _report(corpus, out, lexicon=lexicon, by=by, voice=voice, exclude_duplicates=exclude_duplicates,
                        min_articles=min_articles, random_state=random_state, formats=formats,
-                       duplicate_threshold=duplicate_threshold)
+                       duplicate_threshold=duplicate_threshold, n_jobs=n_jobs, progress=progress)
 
 
 def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles, random_state, formats,
-            duplicate_threshold) -> ReportResult:
+            duplicate_threshold, n_jobs, progress) -> ReportResult:
     clock = _Stopwatch()
     corpus = as_corpus(corpus)
     if len(corpus) == 0:
@@ -278,7 +283,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     notes = [f"Grouped by {by!r}; lexicons: {', '.join(lex.name for lex in lexicons)}; "
              f"random_state={random_state}.", _voice_note(voices)]
 
-    article_counts = count_terms(corpus, lexicons, by="article")
+    article_counts = count_terms(corpus, lexicons, by="article", n_jobs=n_jobs, progress=progress)
     group_counts = count_terms(corpus, lexicons, by=by, voice=voice, counts=article_counts)
     clock.lap("counting")
     with shared_tokens():  # find_duplicates and distinctive_terms tokenise the corpus once

@@ -1,0 +1,70 @@
+"""Parallel counting gives exactly what counting in one process gives, tables and bytes alike."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from framing import Article, Corpus, FramingError, count_terms, counting, write_report
+from framing.counting import resolve_n_jobs
+
+WORDS = ["hostages", "captives", '"the occupation"', "Hamas militants", "the Resistance", "prisoners", "ceasefire",
+         "killed", "war on Gaza", "negotiations"]
+
+
+def _generated_corpus(n_articles: int = 60) -> Corpus:
+    """Articles whose texts cycle through framing words, quotes included, so counts differ between articles."""
+    articles = []
+    for index in range(n_articles):
+        words = [WORDS[(index * 3 + k) % len(WORDS)] for k in range(1 + index % 7)]
+        text = f"Report {index}. " + " and ".join(words) + f'. "We saw {WORDS[index % len(WORDS)]}," he said.'
+        articles.append(Article(f"a{index:03d}", text, outlet=f"Outlet {index % 4}", event=f"e{index % 3}"))
+    return Corpus(articles)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(counting, "CHUNK_SIZE", 7)  # 60 articles -> 9 chunks over the workers
+
+
+def test_counts_are_identical_whatever_n_jobs(small_chunks):
+    tables = [count_terms(_generated_corpus(), "israel_gaza", by="article", n_jobs=n_jobs, progress=False)
+              for n_jobs in (1, 2, 3)]
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(tables[0], tables[2])
+    # by hand: a001 is 'Report 1. Hamas militants and the Resistance. "We saw captives," he said.'
+    assert _generated_corpus()["a001"].text == 'Report 1. Hamas militants and the Resistance. "We saw captives," he said.'
+    a001 = tables[0][tables[0]["article_id"] == "a001"].set_index("term")
+    assert a001.loc["captives", ["count", "count_quotation"]].tolist() == [1, 1]
+    # token counts (the rate denominators) are cached by the workers' pass too
+    corpus = _generated_corpus()
+    count_terms(corpus, "israel_gaza", n_jobs=2, progress=False)
+    assert corpus.n_tokens("a000") == len(re.findall(r"[^\W_]+(?:['-][^\W_]+)*", corpus["a000"].text))
+
+
+def test_report_tables_are_byte_identical_for_one_and_two_jobs(small_chunks, tmp_path):
+    corpus = _generated_corpus(30)
+    write_report(corpus, tmp_path / "one", formats="png", n_jobs=1, progress=False)
+    write_report(corpus, tmp_path / "two", formats="png", n_jobs=2, progress=False)
+    tables = sorted(path.name for path in (tmp_path / "one" / "tables").iterdir())
+    assert len(tables) == 13
+    for name in tables:
+        assert (tmp_path / "one" / "tables" / name).read_bytes() == (tmp_path / "two" / "tables" / name).read_bytes()
+
+
+def test_no_progress_bar_when_output_is_not_interactive(capsys):
+    count_terms(_generated_corpus(10), "israel_gaza", n_jobs=1)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+@pytest.mark.parametrize("value", [0, -2, 1.5, "2", True])
+def test_bad_n_jobs_is_named(value):
+    with pytest.raises(FramingError, match=re.escape(f"n_jobs must be a positive integer, -1 (every core) or None "
+                                                     f"(automatic), got {value!r}")):
+        resolve_n_jobs(value, 100)
+
+
+def test_n_jobs_default_is_one_process_for_small_corpora():
+    assert resolve_n_jobs(None, 10) == 1
+    assert resolve_n_jobs(3, 10) == 3
