@@ -39,7 +39,11 @@ def wilson_interval(count, total, confidence: float = 0.95) -> tuple[np.ndarray,
         p = count / total
         centre = (p + z * z / (2 * total)) / (1 + z * z / total)
         half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return centre - half, centre + half
+    # Exact at the edges: no rounding residue such as 1e-17 for a count of 0.
+    low = np.where(count == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(count == total, 1.0, np.clip(centre + half, 0.0, 1.0))
+    nan = ~(total > 0)
+    return np.where(nan, np.nan, low), np.where(nan, np.nan, high)
 
 
 def poisson_rate_interval(count, tokens, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

@@ -652,7 +652,7 @@ def _sections_html(sections, prefix: str, evidence, store: _Evidence, level: int
         figures = "".join(_figure_html(figure) for figure in section.figures)
         heading = f"<h{level}>{_e(section.title)}</h{level}>" if section.title else ""
         intro = f'<p class="intro">{_e(section.intro)}</p>' if section.intro else ""
-        parts.append(figures + heading + intro + _table_html(section, f"t-{prefix}-{index}", section_evidence, store))
+        parts.append(heading + intro + figures + _table_html(section, f"t-{prefix}-{index}", section_evidence, store))
     return "".join(parts) if parts else '<p class="empty">Not computed for this report.</p>'
 
 
