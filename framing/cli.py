@@ -77,7 +77,8 @@ def _command_report(args) -> int:
     result = write_report(corpus, args.out, lexicon=args.lexicon or [DEFAULT_LEXICON], by=args.by, voice=args.voice,
                           exclude_duplicates=args.exclude_duplicates, min_articles=args.min_articles,
                           random_state=args.random_state, formats=args.formats, force=args.force,
-                          n_jobs=args.n_jobs, progress=False if args.quiet else None)
+                          n_jobs=args.n_jobs, progress=False if args.quiet else None, engine=args.engine,
+                          scheduler=args.scheduler)
     print(f"wrote {len(result.tables)} tables, {len(result.figures)} figure files and index.html to {args.out}",
           file=sys.stderr)
     for note in result.notes:
@@ -220,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes for counting (default: one for small corpora, every core above "
                              "2,000 articles; -1: every core)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.add_argument("--engine", choices=["local", "dask"], default="local",
+                        help="run the per-document work here (local) or on Dask (needs framing[dask])")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: a running scheduler such as tcp://10.0.0.5:8786 "
+                             "(default: a new LocalCluster)")
     _lexicon_option(report)
     report.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
     report.add_argument("--voice", default="narration", choices=["narration", "all", "quotation", "scare_quote"],

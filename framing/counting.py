@@ -177,36 +177,66 @@ def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
     return by, articles
 
 
-def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=None,
-                         progress: bool | None = None) -> pd.DataFrame:
+ENGINES = ("local", "dask")
+
+
+def _map_chunks(work, chunks: list, n_workers: int, engine: str, scheduler: str | None):
+    """``work`` over ``chunks``, results in chunk order: in this process, a process pool, or on Dask.
+
+    With ``engine="dask"`` the chunks become a Dask bag, computed on the
+    cluster at ``scheduler`` (a ``tcp://host:port`` address) or, without one,
+    on a new ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
+    """
+    if engine == "dask":
+        try:
+            import dask.bag
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise FramingError("engine='dask' needs Dask: pip install 'framing[dask]' (or use engine='local')") \
+                from None
+        cluster = None if scheduler else LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                                      dashboard_address=None)
+        client = Client(scheduler or cluster)
+        try:
+            bag = dask.bag.from_sequence(chunks, npartitions=max(len(chunks), 1)).map(work)
+            yield from bag.compute(scheduler=client.get)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        return
+    if n_workers == 1 or len(chunks) < 2:
+        yield from map(work, chunks)
+        return
+    with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as executor:
+        yield from executor.map(work, chunks)
+
+
+def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=None, progress: bool | None = None,
+                         engine: str = "local", scheduler: str | None = None) -> pd.DataFrame:
     """Per article and term: matches in each voice (``count_<voice>``) and an ``entry`` index for ordering.
 
     The articles go in chunks of :data:`CHUNK_SIZE` to ``n_jobs`` worker
-    processes; chunks come back in order, so the table is the same whatever
-    ``n_jobs`` is. Token counts are cached on the corpus on the way.
+    processes (or Dask workers); chunks come back in order, so the table is
+    the same whatever ``n_jobs`` and ``engine`` are. Token counts are cached
+    on the corpus on the way.
     """
-    n_workers = resolve_n_jobs(n_jobs, len(corpus))
+    if engine not in ENGINES:
+        raise FramingError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise FramingError(f"scheduler={scheduler!r} needs engine='dask'; pass engine='dask' or drop the scheduler")
+    n_workers = resolve_n_jobs(n_jobs if n_jobs is not None or engine == "local" else -1, len(corpus))
     articles = [(article.id, article.text) for article in corpus]
     chunks = [articles[start:start + CHUNK_SIZE] for start in range(0, len(articles), CHUNK_SIZE)]
-    work = functools.partial(_count_chunk, lexicons)
     bar = tqdm(total=len(corpus), unit="article", desc="counting", disable=True if progress is False else None,
                leave=False)
     rows = []
     with bar:
-        if n_workers == 1 or len(chunks) < 2:
-            results = map(work, chunks)
-            executor = None
-        else:
-            executor = ProcessPoolExecutor(max_workers=min(n_workers, len(chunks)))
-            results = executor.map(work, chunks)
-        try:
-            for chunk, (chunk_rows, tokens) in zip(chunks, results):
-                rows.extend(chunk_rows)
-                corpus.remember_n_tokens({article_id: n for (article_id, _), n in zip(chunk, tokens)})
-                bar.update(len(chunk))
-        finally:
-            if executor is not None:
-                executor.shutdown()
+        results = _map_chunks(functools.partial(_count_chunk, lexicons), chunks, n_workers, engine, scheduler)
+        for chunk, (chunk_rows, tokens) in zip(chunks, results):
+            rows.extend(chunk_rows)
+            corpus.remember_n_tokens({article_id: n for (article_id, _), n in zip(chunk, tokens)})
+            bar.update(len(chunk))
     matcher = matcher_for(lexicons)
     frame = pd.DataFrame(
         [(article_id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *counts, index)
@@ -216,7 +246,8 @@ def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=N
 
 
 def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="all",
-                counts: pd.DataFrame | None = None, n_jobs=None, progress: bool | None = None) -> pd.DataFrame:
+                counts: pd.DataFrame | None = None, n_jobs=None, progress: bool | None = None,
+                engine: str = "local", scheduler: str | None = None) -> pd.DataFrame:
     """Count lexicon terms per article or per group of articles.
 
     Parameters
@@ -241,6 +272,13 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     progress : bool, optional
         Show a progress bar (tqdm) on a terminal or in Jupyter; None shows
         it only where output is interactive, False never.
+    engine : {"local", "dask"}, default="local"
+        ``"dask"`` runs the per-document work as a Dask bag: on the cluster
+        at ``scheduler``, or on a new ``LocalCluster`` of ``n_jobs`` workers
+        (every core when None). Needs ``pip install 'framing[dask]'``. The
+        table is identical to the local engine's.
+    scheduler : str, optional
+        Address of a running Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"``.
 
     Returns
     -------
@@ -270,7 +308,7 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     lexicons = tuple(load_lexicons(lexicon))
     selected = check_voice(voice)
     if counts is None:
-        counts = _article_term_counts(corpus, lexicons, n_jobs, progress)  # first: caches every token count
+        counts = _article_term_counts(corpus, lexicons, n_jobs, progress, engine, scheduler)  # caches n_tokens too
     else:  # recover the lexicon order of each term
         entries: dict[tuple, int] = {}
         for index, entry in enumerate(entry for lexicon in lexicons for entry in lexicon.entries()):

@@ -213,7 +213,8 @@ def _parse_formats(formats) -> tuple[str, ...]:
 def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voice="narration",
                  exclude_duplicates: bool = False, min_articles: int = 5, random_state: int = 0,
                  formats=FIGURE_FORMATS, duplicate_threshold: float | None = None,
-                 force: bool = False, n_jobs=None, progress: bool | None = None) -> ReportResult:
+                 force: bool = False, n_jobs=None, progress: bool | None = None, engine: str = "local",
+                 scheduler: str | None = None) -> ReportResult:
     """Run the comparison on a corpus and write tables, figures and an HTML page.
 
     Parameters
@@ -248,6 +249,11 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
         tables are byte-identical whatever it is.
     progress : bool, optional
         Progress bars on a terminal or in Jupyter (None: only there; False: never).
+    engine : {"local", "dask"}, default="local"
+        Where the per-document work runs (see :func:`framing.count_terms`);
+        ``scheduler`` is the address of a running Dask cluster, or None for a
+        new ``LocalCluster``. The tables are the same on either engine.
+    scheduler : str, optional
 
     Returns
     -------
@@ -263,11 +269,12 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     with shared_voices():  # every stage reads the same voice spans; segment each text once
         return _report(corpus, out, lexicon=lexicon, by=by, voice=voice, exclude_duplicates=exclude_duplicates,
                        min_articles=min_articles, random_state=random_state, formats=formats,
-                       duplicate_threshold=duplicate_threshold, n_jobs=n_jobs, progress=progress)
+                       duplicate_threshold=duplicate_threshold, n_jobs=n_jobs, progress=progress, engine=engine,
+                       scheduler=scheduler)
 
 
 def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles, random_state, formats,
-            duplicate_threshold, n_jobs, progress) -> ReportResult:
+            duplicate_threshold, n_jobs, progress, engine, scheduler) -> ReportResult:
     clock = _Stopwatch()
     corpus = as_corpus(corpus)
     if len(corpus) == 0:
@@ -283,7 +290,8 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     notes = [f"Grouped by {by!r}; lexicons: {', '.join(lex.name for lex in lexicons)}; "
              f"random_state={random_state}.", _voice_note(voices)]
 
-    article_counts = count_terms(corpus, lexicons, by="article", n_jobs=n_jobs, progress=progress)
+    article_counts = count_terms(corpus, lexicons, by="article", n_jobs=n_jobs, progress=progress, engine=engine,
+                                 scheduler=scheduler)
     group_counts = count_terms(corpus, lexicons, by=by, voice=voice, counts=article_counts)
     clock.lap("counting")
     with shared_tokens():  # find_duplicates and distinctive_terms tokenise the corpus once

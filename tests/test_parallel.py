@@ -68,3 +68,21 @@ def test_bad_n_jobs_is_named(value):
 def test_n_jobs_default_is_one_process_for_small_corpora():
     assert resolve_n_jobs(None, 10) == 1
     assert resolve_n_jobs(3, 10) == 3
+
+
+def test_dask_engine_on_a_local_cluster_gives_the_same_tables(small_chunks, tmp_path):
+    pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
+    corpus = _generated_corpus(30)
+    write_report(corpus, tmp_path / "local", formats="png", n_jobs=1, progress=False)
+    write_report(corpus, tmp_path / "dask", formats="png", n_jobs=2, progress=False, engine="dask")
+    names = sorted(path.name for path in (tmp_path / "local" / "tables").iterdir())
+    assert len(names) == 13
+    for name in names:
+        assert (tmp_path / "local" / "tables" / name).read_bytes() == (tmp_path / "dask" / "tables" / name).read_bytes()
+
+
+def test_engine_options_are_checked():
+    with pytest.raises(FramingError, match=re.escape("engine must be one of local, dask, got 'spark'")):
+        count_terms(_generated_corpus(3), engine="spark")
+    with pytest.raises(FramingError, match=re.escape("scheduler='tcp://x:1' needs engine='dask'")):
+        count_terms(_generated_corpus(3), scheduler="tcp://x:1")
