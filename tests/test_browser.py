@@ -143,6 +143,11 @@ def test_seed_page_loads_offline_and_every_count_opens_its_sentences(browser, se
     assert link.get_attribute("href") == ("https://english.almayadeen.net/news/politics/"
                                           "hamas-seeks-full-israeli-withdrawal--aid-in-gaza-truce-talks")
 
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", panel)
+    table = browser.find_element(By.ID, "t-terms-1")
+    assert table.screenshot(str(tmp_path / "evidence_screenshot.png"))  # the open panel, for the README
+    (PROJECT / "build").mkdir(exist_ok=True)
+    (PROJECT / "build" / "evidence_screenshot.png").write_bytes((tmp_path / "evidence_screenshot.png").read_bytes())
     _screenshot(browser, PROJECT / "build" / "report_screenshot.png", tmp_path / "report_screenshot.png")
     assert (tmp_path / "report_screenshot.png").stat().st_size > 50_000
 

@@ -9,7 +9,7 @@
     return node;
   }
   function each(list, callback) { Array.prototype.forEach.call(list, callback); }
-  function webAddress(url) { return typeof url === "string" && /^https?:\\/\\/[^\\s"'<>`]+$/i.test(url) ? url : null; }
+  function webAddress(url) { return typeof url === "string" && /^https?:\/\/[^\s"'<>`]+$/i.test(url) ? url : null; }
   function closeEvidence(returnFocus) {
     if (!open) { return; }
     open.row.parentNode.removeChild(open.row);
