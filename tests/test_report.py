@@ -63,11 +63,16 @@ def test_page_is_self_contained(seed_report):
 
 def test_tables_are_byte_identical_across_runs_and_input_order(seed_report, seed_corpus, tmp_path):
     out, _ = seed_report
-    write_report(Corpus(list(seed_corpus)[::-1]), tmp_path, formats="png")
+    write_report(Corpus(list(seed_corpus)[::-1]), tmp_path, formats="png,svg")
     for name in TABLES:
         if name == "load_report":
             continue  # lists inputs in the order given
         assert (tmp_path / "tables" / f"{name}.csv").read_bytes() == (out / "tables" / f"{name}.csv").read_bytes(), name
+    # Figures are stable too: the same pixels, and SVG files byte for byte (dates and ids are fixed).
+    for name in FIGURES:
+        first, second = (Image.open(folder / "figures" / f"{name}.png") for folder in (out, tmp_path))
+        assert first.size == second.size and first.tobytes() == second.tobytes(), name
+        assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == (out / "figures" / f"{name}.svg").read_bytes()
 
 
 def test_article_text_is_escaped_in_the_page(tmp_path):
