@@ -232,9 +232,14 @@ class TermMatcher:
             window_start = max(0, start - self._max_exclusion)
             window_end = min(len(lower), end + self._max_exclusion)
             haystack = text.text if exclusion.flags & re.IGNORECASE == 0 else lower
-            for occurrence in exclusion.finditer(haystack, window_start, window_end):
+            # search from every position, not finditer: occurrences of an exclusion may overlap each other
+            position = window_start
+            while (occurrence := exclusion.search(haystack, position, window_end)) is not None:
                 if occurrence.start() < end and start < occurrence.end():
                     return False
+                if occurrence.start() >= end:
+                    break
+                position = occurrence.start() + 1
         return True
 
     def _resolve(self, candidates: list[tuple[int, int, int]]) -> list[Match]:
