@@ -39,7 +39,9 @@ EVIDENCE_SAMPLE = 8
 CONTEXT_CHARS = 150
 #: Formats a column of an :class:`AnalysisSection` may be given.
 COLUMN_FORMATS = ("text", "integer", "number", "percent", "yes/no")
-_FIGURE_COLUMN_PX = 1040  # widest figure on the page, in CSS pixels; PNGs are embedded at twice that
+_FIGURE_COLUMN_PX = 1040  # widest figure on the page, in CSS pixels
+#: Image pixels per CSS pixel of an embedded figure: sharp on most screens, and the page stays small.
+_PIXEL_DENSITY = 1.5
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class ReportFigure:
     Parameters
     ----------
     path : str or pathlib.Path
-        A PNG file; it is scaled to twice its display width and embedded as
+        A PNG file; it is scaled to 1.5 times its display width and embedded as
         a ``data:`` URI.
     caption : str
         Shown under the figure; the first sentence also serves as alt text.
@@ -427,21 +429,21 @@ def _e(text) -> str:
 
 
 def _figure_html(figure: ReportFigure) -> str:
-    """A PNG scaled to twice its display width, as a palette PNG in a ``data:`` URI (small, still crisp)."""
+    """A PNG scaled to 1.5 times its display width, as a palette PNG in a ``data:`` URI (small, still crisp)."""
     from PIL import Image
 
     with Image.open(figure.path) as image:
         dpi = float((image.info.get("dpi") or (300, 300))[0]) or 300.0
         display = min(round(image.width / dpi * 96), _FIGURE_COLUMN_PX)
         height = round(display * image.height / image.width)
-        scale = min(1.0, 2 * display / image.width)
+        scale = min(1.0, _PIXEL_DENSITY * display / image.width)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", image.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         factor = max(1, int(image.width / size[0]))  # a cheap box reduction first, then a sharp resampling
         scaled = (flat.reduce(factor) if factor > 1 else flat).resize(size, Image.LANCZOS) if scale < 1 else flat
-    palette = scaled.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = scaled.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)  # charts: few colours
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", compress_level=9)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
