@@ -648,15 +648,14 @@ class _Loader:
         opener = gzip.open if file.name.lower().endswith(".gz") else open
         with opener(file, "rb") as handle:
             lines, wide_encoding = handle, ""
-            if handle.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-                # UTF-16 and UTF-32 cannot be cut into lines as bytes: decode the whole file first.
-                handle.seek(0)
+            wide = handle.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+            handle.seek(0)
+            if wide:  # UTF-16 and UTF-32 cannot be cut into lines as bytes: decode the whole file first
                 text, wide_encoding, reason = decode_bytes(handle.read())
                 if text is None:
                     self.skip(source, reason, encoding=wide_encoding)
                     return
                 lines = (line.encode("utf-8") for line in text.split("\n"))
-            handle.seek(0)
             for number, raw in enumerate(lines, start=1):
                 if not raw.strip():
                     continue

@@ -59,10 +59,8 @@ _DROPPED = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
 # Every character normalisation replaces or drops, found in one regex scan.
 _SPECIAL_RE = re.compile("[" + re.escape("".join(sorted({**_ONE_TO_ONE, **_DROPPED}))) + "]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-# Marks that combine with the character before them; NFKC composes such runs.
-_COMBINING_RUN = re.compile(
-    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a]+"
-)
+# Characters of combining class 0 that NFKC turns into combining marks (Tibetan vowel signs).
+_EXPANDS_TO_MARKS = "\u0f73\u0f75\u0f81"
 
 #: Regular expression of one word token: letters or digits, with inner hyphens
 #: and apostrophes kept ("Hamas-run", "Israel's" are one token each).
@@ -148,6 +146,26 @@ class NormalizedText:
         return orig_start + orig_length + (position - norm_end)
 
 
+@functools.lru_cache(maxsize=1)
+def _combining_marks() -> str:
+    """Regex of a run of combining marks, with any characters that normalisation drops among them.
+
+    A mark is any character of nonzero canonical combining class. NFKC reorders
+    and composes across a whole run, so a run is normalised as one stretch.
+    """
+    codes = sorted({code for code in range(0x110000) if unicodedata.combining(chr(code))}
+                   | set(map(ord, _EXPANDS_TO_MARKS)))
+    ranges = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    marks = "".join(re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
+                    for first, last in ranges)
+    return f"(?:[{re.escape(''.join(sorted(_DROPPED)))}]*[{marks}])+"
+
+
 @functools.lru_cache(maxsize=4096)
 def _normalize_char(char: str) -> str:
     if char in _DROPPED:
@@ -215,7 +233,7 @@ def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
     # normalised together: NFKC composes and reorders across them.
     expanding = f"[{re.escape(''.join(sorted(resizing)))}]" if resizing else ""
     base = rf"(?:{expanding}|[^\W\d_])?" if resizing else r"[^\W\d_]?"
-    special = re.compile("|".join([base + _COMBINING_RUN.pattern] + ([expanding] if resizing else [])))
+    special = re.compile("|".join([base + _combining_marks()] + ([expanding] if resizing else [])))
     pieces: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     norm_position = cursor = 0
@@ -225,8 +243,9 @@ def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
         chunk = match.group()
         if len(chunk) == 1 and chunk in resizing:
             replacement = changed[chunk]
-        else:
-            replacement = "".join(_normalize_char(c) for c in unicodedata.normalize("NFKC", chunk))
+        else:  # a base and its marks: drop, replace and expand each character, then compose
+            composed = unicodedata.normalize("NFKC", "".join(map(_normalize_char, chunk)))
+            replacement = "".join(_ONE_TO_ONE.get(char, char) for char in composed)
         pieces.append(replacement)
         # A run whose marks NFKC reorders keeps its length but not its order: map it as a whole.
         if len(replacement) != len(chunk) or (len(chunk) > 1 and replacement != chunk):
@@ -368,6 +387,10 @@ _HTML_PARAGRAPHS = frozenset("""
     """.split())
 _HTML_LINES = frozenset("caption dd div dt figcaption li tbody td tfoot th thead tr".split())
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+# A "<" that never closes (no ">" before the next "<", as in "if a<b"), and a "<![" section that
+# is not CDATA or a conditional: html.parser takes quadratic time over many of the first, and
+# before Python 3.13 raises AssertionError on the second. Both are text, written as "&lt;".
+_NOT_MARKUP = re.compile(r"<(?!!--)(?![^<>]*>)|<(?=!\[(?!(?:cdata|if|else|endif)(?![-_.a-z0-9])))", re.IGNORECASE)
 #: Warnings of :func:`html_to_text`, as the load report shows them.
 HTML_REMOVED = "HTML markup removed"
 HTML_ENTITIES_DECODED = "HTML entities decoded"
@@ -434,9 +457,11 @@ def html_to_text(text: str) -> tuple[str, str]:
     browser would (inside ``<pre>``, line breaks are kept), the content of
     ``<script>``, ``<style>``, ``<noscript>`` and ``<template>`` is dropped,
     and character references (``&amp;``, ``&#8220;``, ``&nbsp;``) are decoded.
-    A text without tags but with complete character references has only those
-    decoded. Any other text, including one that mentions ``a < b``, comes
-    back unchanged. Only the standard library's :mod:`html.parser` is used.
+    A ``<`` that never closes (``if a<b then``) and a comment that never ends
+    stay as text. A text without tags but with complete character references
+    has only those decoded. Any other text, including one that mentions
+    ``a < b``, comes back unchanged. Only the standard library's
+    :mod:`html.parser` is used.
 
     Parameters
     ----------
@@ -456,6 +481,9 @@ def html_to_text(text: str) -> tuple[str, str]:
     ('if a < b then', '')
     """
     if _HTML_TAG.search(text):
+        text = _NOT_MARKUP.sub("&lt;", text)
+        closed = text.rfind("-->")  # a comment opened after the last "-->" never closes
+        text = text[:closed + 1] + text[closed + 1:].replace("<!--", "&lt;!--")
         parser = _HTMLText()
         parser.feed(text)
         parser.close()

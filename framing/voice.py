@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import dataclasses
 import re
 from collections.abc import Iterator
@@ -241,21 +242,33 @@ def _words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
+@functools.lru_cache(maxsize=8)
+def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where sentences start and end in ``text`` (after and at each break that is not an abbreviation's period).
+
+    Computed once per text and looked up by bisection: helpers ask for the
+    sentence around many positions of the same text.
+    """
+    starts, ends = [], []
+    for match in _SENTENCE_BREAK_RE.finditer(text):
+        if not _ends_with_abbreviation(text, match.start()):
+            starts.append(match.end())
+            ends.append(match.start() + 1)
+    return starts, ends
+
+
 def _sentence_start(text: str, position: int, floor: int) -> int:
     """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
-    start = floor
-    # Search a little past ``position``: the break's lookahead must see the character that starts the sentence.
-    for match in _SENTENCE_BREAK_RE.finditer(text, floor, min(len(text), position + 2)):
-        if match.end() <= position and not _ends_with_abbreviation(text, match.start()):
-            start = match.end()
-    return start
+    starts, _ = _sentence_breaks(text)
+    slot = bisect.bisect_right(starts, position) - 1
+    return max(starts[slot], floor) if slot >= 0 else floor
 
 
 def _sentence_end(text: str, position: int, ceiling: int) -> int:
-    for match in _SENTENCE_BREAK_RE.finditer(text, position, ceiling):
-        if not _ends_with_abbreviation(text, match.start()):
-            return match.start() + 1
-    return ceiling
+    """End of the sentence that goes on at ``position``, not after ``ceiling`` (a paragraph end)."""
+    _, ends = _sentence_breaks(text)
+    slot = bisect.bisect_left(ends, position + 1)
+    return min(ends[slot], ceiling) if slot < len(ends) else ceiling
 
 
 def _ends_with_abbreviation(text: str, period: int) -> bool:
@@ -489,7 +502,7 @@ def _classify(text: str, quote: _Quote, ceiling: int) -> tuple[str, bool, str, b
     # An attribution after the quote makes it speech when the quote opens its sentence ('"Never," he said'),
     # not when a fragment sits inside a sentence that ends with one.
     opens_sentence = _sentence_start(text, quote.start, quote.paragraph_start) == quote.start \
-        or text[:quote.start].rstrip().endswith(":")
+        or text[max(0, quote.start - 200):quote.start].rstrip().endswith(":")
     whole_paragraph = quote.start == quote.paragraph_start
     is_scare = short and not introduced and not (attributed and opens_sentence) and not whole_paragraph
     return ("scare_quote" if is_scare else "quotation"), introduced, introduced_by, attributed, attributed_to
@@ -629,18 +642,33 @@ def _label(text: str, quotes: list[_Quote], inside) -> list[VoiceSpan]:
 
 
 def _tile(text: str, quotes: list[_Quote], attributed: list[tuple[int, int, str]]) -> list[VoiceSpan]:
-    """Narration between the quotes, cut where attributed sentences begin and end."""
+    """Narration between the quotes, cut where attributed sentences begin and end.
+
+    Gaps and attributed sentences are both walked left to right, so a long
+    article costs linear time, not gaps × sentences.
+    """
     spans: list[VoiceSpan] = []
+    attributed = sorted(attributed, key=lambda item: (item[0], item[1]))
+    first = 0  # attributed sentences before this one end before the current gap
 
     def narration(start: int, end: int) -> None:
+        nonlocal first
+        while first < len(attributed) and attributed[first][1] <= start:
+            first += 1
+        nearby = []
+        for index in range(first, len(attributed)):  # an index walk: a slice would copy the rest each time
+            item = attributed[index]
+            if item[0] >= end:
+                break
+            if item[1] > start:
+                nearby.append(item)
         cuts = {start, end}
-        for floor, ceiling, _ in attributed:
-            if floor < end and ceiling > start:
-                cuts.update(value for value in (floor, ceiling) if start < value < end)
+        for floor, ceiling, _ in nearby:
+            cuts.update(value for value in (floor, ceiling) if start < value < end)
         points = sorted(cuts)
         for left, right in zip(points, points[1:]):
             speaker = ""
-            for floor, ceiling, name in attributed:
+            for floor, ceiling, name in nearby:
                 if floor <= left and right <= ceiling:
                     speaker = name
             if spans and spans[-1].voice == "narration" and spans[-1].speaker == speaker:

@@ -340,6 +340,10 @@ def test_article_text_with_lone_surrogates_can_be_counted_and_written(tmp_path):
     ("<p>Tom&nbsp;&amp;&nbsp;Jerry &quot;q&quot; &#8220;r&#8221; &#x2014;</p>",
      "Tom\u00a0&\u00a0Jerry \"q\" \u201cr\u201d \u2014", "HTML markup removed"),
     ("Text <!-- hidden --> more", "Text more", "HTML markup removed"),
+    ("<p>if a<b then</p><pre>1<2\n 3</pre>", "if a<b then\n\n1<2\n3", "HTML markup removed"),  # "<" never closed
+    ("<p>x</p><!-- never closed", "x\n\n<!-- never closed", "HTML markup removed"),
+    ("<p>x</p><![foo]>y<![if !x]>z<![endif]>", "x\n\n<![foo]>yz", "HTML markup removed"),  # used to raise
+    ("<p>x</p><![<![", "x\n\n<![<![", "HTML markup removed"),  # used to raise AssertionError
     ("Tom &amp; Jerry &#8220;q&#8221;", "Tom & Jerry \u201cq\u201d", "HTML entities decoded"),
     ("If a < b and b > c", "If a < b and b > c", ""),
     ("x<y>z and 3<4", "x<y>z and 3<4", ""),
@@ -374,3 +378,13 @@ def test_a_file_of_markup_only_is_skipped_with_its_reason(tmp_path):
 def test_directly_built_articles_are_not_altered():
     article = Article("a", "<p>kept as given</p>")
     assert Corpus([article])["a"].text == "<p>kept as given</p>"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b'"', "broken CSV quoting in the header row (unexpected end of data); line 1 skipped"),
+    (b'"id\ntext"x,y\n1,2\n', "broken CSV quoting in the header row (',' expected after '\"'); lines 1-2 skipped"),
+])
+def test_broken_quoting_in_the_csv_header(tmp_path, data, reason):
+    (tmp_path / "head.csv").write_bytes(data)
+    report = load_corpus(tmp_path).load_report
+    assert report[["source", "status", "reason"]].values.tolist() == [["head.csv", "skipped", reason]]

@@ -14,7 +14,7 @@ import pytest
 from framing import Lexicon, LexiconError
 from framing.lexicon import MAX_TERM_LENGTH, term_syntax_problem, validate_lexicon_file
 from framing.matching import TermMatcher
-from framing.text import count_tokens, normalize_text, split_sentences, tokenize
+from framing.text import count_tokens, html_to_text, normalize_text, split_sentences, tokenize
 
 
 def _write(tmp_path, text, name="lex.yaml"):
@@ -304,6 +304,24 @@ def test_term_syntax_check_on_pathological_terms():
         None,  # 100 characters that normalise to 1,800
         f"term {'a' + ' -' * 49 + '!'!r} has characters outside the term syntax; use words joined by spaces, "
         "hyphens, or an inner apostrophe or period, with an optional final '*'",
+    ]
+
+
+def _html_pathological():
+    texts = ["<p>x</p>" + "<a " * 30_000, "<p>x</p>" + "<!--" * 25_000, "<p>x</p>" + "</" * 50_000,
+             "<p>x</p>" + "<?" * 50_000, "<p>x</p>" + "<![" * 30_000, "<p>x</p>" + "if a<b then " * 10_000]
+    return [(len(text), warning) for text, warning in map(html_to_text, texts)]
+
+
+def test_html_to_text_on_pathological_markup():
+    # html.parser alone takes minutes here (quadratic in unclosed tags) or raises AssertionError ("<![").
+    assert _run_isolated(_html_pathological) == [
+        (3 + 90_000 - 1, "HTML markup removed"),   # "x\n\n" and the "<a " runs as text, the last space dropped
+        (3 + 100_000, "HTML markup removed"),
+        (3 + 100_000, "HTML markup removed"),
+        (3 + 100_000, "HTML markup removed"),
+        (3 + 90_000, "HTML markup removed"),
+        (3 + 120_000 - 1, "HTML markup removed"),
     ]
 
 
