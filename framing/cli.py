@@ -16,7 +16,8 @@ from framing._version import __version__
 from framing.corpus import Corpus, load_corpus
 from framing.counting import count_terms, find_matches, kwic, summarize_poles
 from framing.exceptions import FramingError
-from framing.lexicon import available_lexicons, load_lexicon, load_lexicons, read_liwc, validate_lexicon_file, write_liwc
+from framing.lexicon import available_lexicons, load_lexicon, load_lexicons, validate_lexicon_file
+from framing.liwc import read_liwc, write_liwc
 from framing.report import (FIGURE_FORMATS, check_output, mark_output_folder, write_report, write_table,
                             write_text)
 

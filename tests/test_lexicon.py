@@ -4,7 +4,8 @@ import textwrap
 import pytest
 
 from framing import Lexicon, LexiconError, available_lexicons, load_lexicon
-from framing.lexicon import parse_term, read_liwc, term_syntax_problem, validate_lexicon_file, write_liwc
+from framing.lexicon import parse_term, term_syntax_problem, validate_lexicon_file
+from framing.liwc import read_liwc, write_liwc
 
 VALID = """\
 name: demo
