@@ -49,6 +49,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from framing._parallel import map_chunks
 from framing._stats import wilson_interval
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
@@ -626,14 +627,49 @@ class _Sentence:
         return self.reports
 
 
+def _reports_of(articles: list) -> list[tuple]:
+    """The report rows of some articles (see :data:`REPORT_COLUMNS`); runs in a worker or in-process."""
+    rows = []
+    for article in articles:
+        if not HARM_HINT.search(article.text):
+            continue  # no harm word at all: skip the sentence split (most articles of a general corpus)
+        normalized = normalize_text(article.text)
+        for sentence_span in split_sentences(normalized.text):
+            sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
+            reports = sentence.read()
+            if not reports:
+                continue
+            sentence_start, sentence_end = normalized.original_span(*sentence_span)
+            spans = segment_voice(article.text)
+            for report in reports:
+                start, end = normalized.original_span(sentence.spans[report["first"]][0],
+                                                      sentence.spans[report["last"]][1])
+                agent = ""
+                if report["agent"] is not None:
+                    agent_start, agent_end = normalized.original_span(sentence.spans[report["agent"][0]][0],
+                                                                      sentence.spans[report["agent"][1]][1])
+                    agent = article.text[agent_start:agent_end]
+                voice = voice_at(spans, [start])[0]
+                rows.append((article.id, article.outlet, start, end, article.text[start:end], report["lemma"],
+                             HARM_LEMMAS[report["lemma"]], report["construction"], agent, voice.voice, voice.speaker,
+                             min(sentence_start, start), max(sentence_end, end),
+                             article.text[min(sentence_start, start):max(sentence_end, end)]))
+    return rows
+
+
 # -- public functions --------------------------------------------------------------------------------------------
 
-def harm_reports(corpus) -> pd.DataFrame:
+def harm_reports(corpus, *, n_jobs=None, progress: bool | None = None) -> pd.DataFrame:
     """Every report of a killing or an injury, with its construction and agent.
 
     Parameters
     ----------
     corpus : Corpus or iterable of Article
+    n_jobs : int, optional
+        Worker processes (see :func:`framing.count_terms`); the table is the
+        same whatever it is.
+    progress : bool, optional
+        A progress bar on interactive output (None), never (False).
 
     Returns
     -------
@@ -661,31 +697,8 @@ def harm_reports(corpus) -> pd.DataFrame:
     [['killed', 'active_agent', 'Israeli strikes'], ['killed', 'passive_no_agent', '']]
     """
     corpus = as_corpus(corpus)
-    rows = []
-    for article in corpus:
-        if not HARM_HINT.search(article.text):
-            continue  # no harm word at all: skip the sentence split (most articles of a general corpus)
-        normalized = normalize_text(article.text)
-        for sentence_span in split_sentences(normalized.text):
-            sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
-            reports = sentence.read()
-            if not reports:
-                continue
-            sentence_start, sentence_end = normalized.original_span(*sentence_span)
-            spans = segment_voice(article.text)
-            for report in reports:
-                start, end = normalized.original_span(sentence.spans[report["first"]][0],
-                                                      sentence.spans[report["last"]][1])
-                agent = ""
-                if report["agent"] is not None:
-                    agent_start, agent_end = normalized.original_span(sentence.spans[report["agent"][0]][0],
-                                                                      sentence.spans[report["agent"][1]][1])
-                    agent = article.text[agent_start:agent_end]
-                voice = voice_at(spans, [start])[0]
-                rows.append((article.id, article.outlet, start, end, article.text[start:end], report["lemma"],
-                             HARM_LEMMAS[report["lemma"]], report["construction"], agent, voice.voice, voice.speaker,
-                             min(sentence_start, start), max(sentence_end, end),
-                             article.text[min(sentence_start, start):max(sentence_end, end)]))
+    rows = [row for _, chunk_rows in map_chunks(_reports_of, list(corpus), n_jobs=n_jobs, progress=progress,
+                                                  description="harm reports") for row in chunk_rows]
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
 

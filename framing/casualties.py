@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from framing._parallel import map_chunks
 from framing._stats import wilson_interval
 from framing.agency import HARM_HINT
 from framing.corpus import as_corpus
@@ -595,12 +596,22 @@ def _article_rows(article) -> list[tuple]:
     return rows
 
 
-def casualty_figures(corpus) -> pd.DataFrame:
+def _figures_of(articles: list) -> list[tuple]:
+    """The figure rows of some articles; runs in a worker or in-process."""
+    return [row for article in articles if HARM_HINT.search(article.text) for row in _article_rows(article)]
+
+
+def casualty_figures(corpus, *, n_jobs=None, progress: bool | None = None) -> pd.DataFrame:
     """Every number of people killed or injured, with its source, bound and hedge.
 
     Parameters
     ----------
     corpus : Corpus or iterable of Article
+    n_jobs : int, optional
+        Worker processes (see :func:`framing.count_terms`); the table is the
+        same whatever it is.
+    progress : bool, optional
+        A progress bar on interactive output (None), never (False).
 
     Returns
     -------
@@ -645,7 +656,8 @@ def casualty_figures(corpus) -> pd.DataFrame:
     [[38.0, 'killed', 'health_ministry', 'says']]
     """
     corpus = as_corpus(corpus)
-    rows = [row for article in corpus if HARM_HINT.search(article.text) for row in _article_rows(article)]
+    rows = [row for _, chunk_rows in map_chunks(_figures_of, list(corpus), n_jobs=n_jobs, progress=progress,
+                                                  description="casualty figures") for row in chunk_rows]
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "number": "float64", "hedged": "bool",
                          "sentence_start": "int64", "sentence_end": "int64"})

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from framing._parallel import map_chunks
 from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
@@ -36,27 +34,6 @@ MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "ter
 TERM_KEYS = ["lexicon", "kind", "axis", "pole", "term"]
 #: Count columns per voice in :func:`count_terms`, in :data:`framing.voice.VOICES` order.
 VOICE_COUNT_COLUMNS = [f"count_{voice}" for voice in VOICES]
-#: Articles per unit of work sent to a worker process.
-CHUNK_SIZE = 500
-#: Below this many articles, ``n_jobs=None`` counts in the calling process (starting workers costs more).
-PARALLEL_FROM = 2000
-
-
-def resolve_n_jobs(n_jobs, n_articles: int) -> int:
-    """The number of worker processes for ``n_jobs`` (None: 1 for small corpora, else every core; -1: every core).
-
-    Raises
-    ------
-    FramingError
-        If ``n_jobs`` is not None, -1 or a positive integer.
-    """
-    if n_jobs is None:
-        return 1 if n_articles < PARALLEL_FROM else max(os.cpu_count() or 1, 1)
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or not (n_jobs >= 1 or n_jobs == -1):
-        raise FramingError(f"n_jobs must be a positive integer, -1 (every core) or None (automatic), got {n_jobs!r}")
-    return max(os.cpu_count() or 1, 1) if n_jobs == -1 else int(n_jobs)
-
-
 def _count_chunk(lexicons: tuple[Lexicon, ...], articles: list[tuple[str, str]]) -> tuple[list[tuple], list[int]]:
     """Term counts by voice and token counts of a chunk of (id, text); runs in a worker or in-process."""
     matcher = matcher_for(lexicons)
@@ -177,66 +154,22 @@ def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
     return by, articles
 
 
-ENGINES = ("local", "dask")
-
-
-def _map_chunks(work, chunks: list, n_workers: int, engine: str, scheduler: str | None):
-    """``work`` over ``chunks``, results in chunk order: in this process, a process pool, or on Dask.
-
-    With ``engine="dask"`` the chunks become a Dask bag, computed on the
-    cluster at ``scheduler`` (a ``tcp://host:port`` address) or, without one,
-    on a new ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
-    """
-    if engine == "dask":
-        try:
-            import dask.bag
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise FramingError("engine='dask' needs Dask: pip install 'framing[dask]' (or use engine='local')") \
-                from None
-        cluster = None if scheduler else LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                                      dashboard_address=None)
-        client = Client(scheduler or cluster)
-        try:
-            bag = dask.bag.from_sequence(chunks, npartitions=max(len(chunks), 1)).map(work)
-            yield from bag.compute(scheduler=client.get)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-        return
-    if n_workers == 1 or len(chunks) < 2:
-        yield from map(work, chunks)
-        return
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as executor:
-        yield from executor.map(work, chunks)
-
-
 def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=None, progress: bool | None = None,
                          engine: str = "local", scheduler: str | None = None) -> pd.DataFrame:
     """Per article and term: matches in each voice (``count_<voice>``) and an ``entry`` index for ordering.
 
-    The articles go in chunks of :data:`CHUNK_SIZE` to ``n_jobs`` worker
+    The articles go in chunks (see :func:`framing._parallel.map_chunks`) to ``n_jobs`` worker
     processes (or Dask workers); chunks come back in order, so the table is
     the same whatever ``n_jobs`` and ``engine`` are. Token counts are cached
     on the corpus on the way.
     """
-    if engine not in ENGINES:
-        raise FramingError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if scheduler is not None and engine != "dask":
-        raise FramingError(f"scheduler={scheduler!r} needs engine='dask'; pass engine='dask' or drop the scheduler")
-    n_workers = resolve_n_jobs(n_jobs if n_jobs is not None or engine == "local" else -1, len(corpus))
     articles = [(article.id, article.text) for article in corpus]
-    chunks = [articles[start:start + CHUNK_SIZE] for start in range(0, len(articles), CHUNK_SIZE)]
-    bar = tqdm(total=len(corpus), unit="article", desc="counting", disable=True if progress is False else None,
-               leave=False)
     rows = []
-    with bar:
-        results = _map_chunks(functools.partial(_count_chunk, lexicons), chunks, n_workers, engine, scheduler)
-        for chunk, (chunk_rows, tokens) in zip(chunks, results):
-            rows.extend(chunk_rows)
-            corpus.remember_n_tokens({article_id: n for (article_id, _), n in zip(chunk, tokens)})
-            bar.update(len(chunk))
+    work = functools.partial(_count_chunk, lexicons)
+    for chunk, (chunk_rows, tokens) in map_chunks(work, articles, n_jobs=n_jobs, engine=engine, scheduler=scheduler,
+                                                  progress=progress, description="counting"):
+        rows.extend(chunk_rows)
+        corpus.remember_n_tokens({article_id: n for (article_id, _), n in zip(chunk, tokens)})
     matcher = matcher_for(lexicons)
     frame = pd.DataFrame(
         [(article_id, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *counts, index)
@@ -267,8 +200,9 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
         up per group without matching the corpus again.
     n_jobs : int, optional
         Worker processes for matching, one document at a time: None uses one
-        for corpora under :data:`PARALLEL_FROM` articles and every core
-        above; -1 every core. The table is identical whatever ``n_jobs`` is.
+        for corpora under :data:`framing._parallel.PARALLEL_FROM` articles and
+        every core above; -1 every core. The table is identical whatever
+        ``n_jobs`` is.
     progress : bool, optional
         Show a progress bar (tqdm) on a terminal or in Jupyter; None shows
         it only where output is interactive, False never.

@@ -307,6 +307,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
                                    weights=weights, voice=voices, counts=article_counts)
         clock.lap("profiles")
+        keep_voices(corpus, voices, n_jobs=n_jobs)  # segments every text once, in the workers, for what follows
         distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes)
         clock.lap("distinctive_terms")
     clusters = None
@@ -318,7 +319,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     else:
         notes.append("No clustering: it needs at least 3 articles.")
     clock.lap("clustering")
-    analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes)
+    analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs, progress)
     clock.lap("voice_referents_sourcing_agency")
 
     tables = {
@@ -377,7 +378,8 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     return ReportResult(out, tables, figures, notes, clock.laps)
 
 
-def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes) -> dict[str, pd.DataFrame]:
+def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs=None,
+                    progress=None) -> dict[str, pd.DataFrame]:
     """Voice shares, referents, harm reports and casualty figures, each with its per-group summary.
 
     The row tables (``referent_matches``, ``agency``, ``casualties``) keep
@@ -404,10 +406,10 @@ def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes) -> dict
                                                            "referent", "referent_cue", "sentence"])
         tables["referents"] = pd.DataFrame(columns=[group, "lexicon", "kind", "axis", "referent", "pole", "count",
                                                     "referent_total", "share", "ci_low", "ci_high"])
-    reports = grouped(harm_reports(corpus))
+    reports = grouped(harm_reports(corpus, n_jobs=n_jobs, progress=progress))
     tables["agency"] = reports
     tables["agency_shares"] = agency_shares(reports[reports["voice"].isin(voices)], by=group)
-    figures = grouped(casualty_figures(corpus))
+    figures = grouped(casualty_figures(corpus, n_jobs=n_jobs, progress=progress))
     tables["casualties"] = figures
     tables["casualty_sources"] = casualty_sources(figures[figures["voice"].isin(voices)], by=group)
     return tables

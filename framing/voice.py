@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from framing._parallel import map_chunks
 from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.text import ABBREVIATIONS
@@ -754,7 +755,12 @@ def check_voice(voice) -> tuple[str, ...]:
     return tuple(value for value in VOICES if value in selected)
 
 
-def keep_voices(corpus, voice="narration") -> Corpus:
+def _segment_texts(texts: list[str]) -> list[list[VoiceSpan]]:
+    """Voice spans of some texts; runs in a worker or in-process."""
+    return [_segment(text) if text else [] for text in texts]
+
+
+def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
     """The corpus with every span outside the selected voices blanked out.
 
     Characters of the other voices become spaces, so the text keeps its
@@ -766,6 +772,8 @@ def keep_voices(corpus, voice="narration") -> Corpus:
     ----------
     corpus : Corpus or iterable of Article
     voice : {"narration", "all", "quotation", "scare_quote"} or list of them, default="narration"
+    n_jobs : int, optional
+        Worker processes for the segmentation (see :func:`framing.count_terms`).
 
     Returns
     -------
@@ -777,10 +785,18 @@ def keep_voices(corpus, voice="narration") -> Corpus:
     selected = check_voice(voice)
     if selected == VOICES:
         return corpus
+    texts = [article.text for article in corpus]
+    missing = texts if _shared is None else [text for text in texts if text not in _shared]
+    segmented = {}
+    for chunk, spans in map_chunks(_segment_texts, missing, n_jobs=n_jobs, progress=False):
+        segmented.update(zip(chunk, spans))
+    if _shared is not None:
+        _shared.update(segmented)
     articles = []
     for article in corpus:
         pieces, position = [], 0
-        for span in segment_voice(article.text):
+        known = segmented.get(article.text)
+        for span in (known if known is not None else segment_voice(article.text)):
             if span.voice not in selected:
                 pieces.append(article.text[position:span.start])
                 pieces.append(re.sub(r"\S", " ", article.text[span.start:span.end]))

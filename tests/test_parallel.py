@@ -5,8 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from framing import Article, Corpus, FramingError, count_terms, counting, write_report
-from framing.counting import resolve_n_jobs
+from framing import Article, Corpus, FramingError, _parallel, count_terms, write_report
+from framing._parallel import resolve_n_jobs
 
 WORDS = ["hostages", "captives", '"the occupation"', "Hamas militants", "the Resistance", "prisoners", "ceasefire",
          "killed", "war on Gaza", "negotiations"]
@@ -24,7 +24,7 @@ def _generated_corpus(n_articles: int = 60) -> Corpus:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(counting, "CHUNK_SIZE", 7)  # 60 articles -> 9 chunks over the workers
+    monkeypatch.setattr(_parallel, "CHUNK_SIZE", 7)  # 60 articles -> 9 chunks over the workers
 
 
 def test_counts_are_identical_whatever_n_jobs(small_chunks):
