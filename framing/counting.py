@@ -25,7 +25,7 @@ from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
 from framing.text import character_classes, count_tokens, normalize_text, split_sentences
-from framing.voice import VOICES, check_voice, segment_voice, voice_at
+from framing.voice import VOICES, check_voice, quoted_spans, segment_voice, voice_at
 
 __all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
 
@@ -40,11 +40,12 @@ def _count_chunk(lexicons: tuple[Lexicon, ...], articles: list[tuple[str, str]])
     slot = {voice: position for position, voice in enumerate(VOICES)}
     rows, tokens = [], []
     for article_id, text in articles:
-        normalized, classes, matches, voices = _match_article(matcher, text)
+        normalized, classes, matches, _ = _match_article(matcher, text, speakers=False)
         tokens.append(count_tokens(normalized.text, classes))
+        voices = _voice_labels(text, [normalized.original_span(m.start, m.end)[0] for m in matches])
         tally: dict[int, list[int]] = {}
         for match, voice in zip(matches, voices):
-            tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice.voice]] += 1
+            tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice]] += 1
         rows.extend((article_id, index, *counts) for index, counts in tally.items())
     return rows, tokens
 
@@ -84,19 +85,33 @@ def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
         yield article, normalized, matches, voices, matcher
 
 
-def _match_article(matcher, text: str):
+def _match_article(matcher, text: str, *, speakers: bool = True):
     """Normalised text, character classes, matches and the voice span of each match, of one text.
 
     The text is normalised once; its character classes serve both the
     matcher's word boundaries and the token count. The voice segmentation
-    runs only when there are matches.
+    runs only when there are matches, and only when ``speakers`` are wanted
+    (otherwise the voices are empty: see :func:`_voice_labels`).
     """
     normalized = normalize_text(text)
     classes = character_classes(normalized.text)
     matches = matcher.match(normalized, classes)
     voices = voice_at(segment_voice(text), [normalized.original_span(m.start, m.end)[0] for m in matches]) \
-        if matches else []
+        if matches and speakers else []
     return normalized, classes, matches, voices
+
+
+def _voice_labels(text: str, positions: list[int]) -> list[str]:
+    """The voice at each position, from the quoted spans alone (no speakers: what counting needs)."""
+    if not positions:
+        return []
+    spans = quoted_spans(text)
+    starts = [start for start, _, _ in spans]
+    labels = []
+    for position in positions:
+        slot = bisect.bisect_right(starts, position) - 1
+        labels.append(spans[slot][2] if slot >= 0 and position < spans[slot][1] else "narration")
+    return labels
 
 
 def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
