@@ -58,10 +58,13 @@ def seed_page(tmp_path_factory, seed_corpus):
 
 
 def _open(driver, path: Path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.get_log("browser")  # drop what earlier pages logged
     driver.get_log("performance")
     driver.get(path.as_uri())
-    assert driver.execute_script("return document.readyState") == "complete"
+    # get() normally returns once the page has loaded; on a busy machine wait (up to 30 s) rather than race it
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def _requests(driver) -> list[str]:
