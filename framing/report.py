@@ -307,13 +307,15 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
                                    weights=weights, voice=voices, counts=article_counts)
         clock.lap("profiles")
-        keep_voices(corpus, voices, n_jobs=n_jobs)  # segments every text once, in the workers, for what follows
+        # The outlet's own words (or the chosen voices): every text is segmented once, in the workers, and the
+        # spans are kept for distinctive terms, clustering and the referent evidence below.
+        own_words = keep_voices(corpus, voices, n_jobs=n_jobs)
         distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes)
         clock.lap("distinctive_terms")
     clusters = None
     if len(corpus) >= 3:
         try:
-            clusters = cluster_articles(keep_voices(corpus, voices), lexicons, random_state=random_state)
+            clusters = cluster_articles(own_words, lexicons, random_state=random_state)
         except FramingError as error:
             notes.append(f"No clustering: {error}.")
     else:
