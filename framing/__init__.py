@@ -10,7 +10,7 @@ from framing.clusters import ClusterResult
 from framing.clusters import cluster_articles
 from framing.corpus import Article
 from framing.corpus import Corpus
-from framing.corpus import load_corpus
+from framing.counting import count_tables
 from framing.counting import count_terms
 from framing.counting import find_matches
 from framing.counting import kwic
@@ -40,6 +40,9 @@ from framing.plots import plot_timeline
 from framing.profiles import Profiles
 from framing.profiles import outlet_similarity
 from framing.profiles import profile_outlets
+from framing.readers import CorpusStream
+from framing.readers import load_corpus
+from framing.readers import stream_corpus
 from framing.referents import find_referents
 from framing.referents import referent_table
 from framing.report import write_report
@@ -54,6 +57,7 @@ __all__ = [
     "ClusterResult",
     "Corpus",
     "CorpusError",
+    "CorpusStream",
     "FramingError",
     "Lexicon",
     "LexiconError",
@@ -67,6 +71,7 @@ __all__ = [
     "casualty_sources",
     "cluster_articles",
     "copy_weights",
+    "count_tables",
     "count_terms",
     "distinctive_terms",
     "find_duplicates",
@@ -93,6 +98,7 @@ __all__ = [
     "referent_table",
     "reveal",
     "segment_voice",
+    "stream_corpus",
     "summarize_poles",
     "voice_spans",
     "write_report",

@@ -8,8 +8,9 @@ never depends on ``n_jobs`` or on the engine.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -23,6 +24,8 @@ __all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "map_chunks", "resolve_n_jo
 CHUNK_SIZE = 500
 #: Below this many articles, ``n_jobs=None`` counts in the calling process (starting workers costs more).
 PARALLEL_FROM = 2000
+#: Chunks per worker sent ahead of the results being read (bounds the memory a stream takes).
+IN_FLIGHT = 2
 
 
 def resolve_n_jobs(n_jobs, n_articles: int) -> int:
@@ -43,39 +46,72 @@ def resolve_n_jobs(n_jobs, n_articles: int) -> int:
 ENGINES = ("local", "dask")
 
 
-def _map_chunks(work: Callable, chunks: list, n_workers: int, engine: str, scheduler: str | None) -> Iterator:
-    """``work`` over ``chunks``, results in chunk order: in this process, a process pool, or on Dask.
+def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: str,
+                scheduler: str | None) -> Iterator[tuple[list, object]]:
+    """``(chunk, work(chunk))`` for each chunk, in order: in this process, a process pool, or on Dask.
 
-    With ``engine="dask"`` the chunks become a Dask bag, computed on the
-    cluster at ``scheduler`` (a ``tcp://host:port`` address) or, without one,
-    on a new ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
+    At most :data:`IN_FLIGHT` chunks per worker are read ahead, so a stream of
+    chunks is never held whole. With ``engine="dask"`` each window of chunks
+    becomes a Dask bag, computed on the cluster at ``scheduler`` (a
+    ``tcp://host:port`` address) or, without one, on a new
+    ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
     """
     if engine == "dask":
-        try:
-            import dask.bag
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise FramingError("engine='dask' needs Dask: pip install 'framing[dask]' (or use engine='local')") \
-                from None
-        cluster = None if scheduler else LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                                      dashboard_address=None)
-        client = Client(scheduler or cluster)
-        try:
-            bag = dask.bag.from_sequence(chunks, npartitions=max(len(chunks), 1)).map(work)
-            yield from bag.compute(scheduler=client.get)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        yield from _dask_map(work, chunks, n_workers, scheduler)
         return
-    if n_workers == 1 or len(chunks) < 2:
-        yield from map(work, chunks)
+    if n_workers == 1:
+        yield from ((chunk, work(chunk)) for chunk in chunks)
         return
-    with ProcessPoolExecutor(max_workers=min(n_workers, len(chunks))) as executor:
-        yield from executor.map(work, chunks)
+    with ProcessPoolExecutor(max_workers=n_workers) as executor:
+        yield from _windows(lambda window: [executor.submit(work, chunk) for chunk in window],
+                            lambda futures: [future.result() for future in futures], chunks, n_workers)
 
 
-def map_chunks(work: Callable, items: Sequence, *, n_jobs=None, engine: str = "local", scheduler: str | None = None,
+def _dask_map(work: Callable, chunks: Iterator[list], n_workers: int,
+              scheduler: str | None) -> Iterator[tuple[list, object]]:
+    try:
+        import dask.bag
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise FramingError("engine='dask' needs Dask: pip install 'framing[dask]' (or use engine='local')") from None
+    cluster = None if scheduler else LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        def start(window):
+            return client.compute(dask.bag.from_sequence(window, npartitions=len(window)).map(work))
+
+        yield from _windows(start, lambda future: future.result(), chunks, n_workers)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _windows(start: Callable, finish: Callable, chunks: Iterator[list],
+             n_workers: int) -> Iterator[tuple[list, object]]:
+    """``(chunk, result)`` pairs, ``finish(start(window))`` giving the results of each window of
+    ``IN_FLIGHT * n_workers`` chunks.
+
+    The next window is started before the results of the current one are
+    handed on, so workers stay busy while the caller adds results up.
+    """
+    size = IN_FLIGHT * n_workers
+    window = list(itertools.islice(chunks, size))
+    running = start(window) if window else None
+    while window:
+        following = list(itertools.islice(chunks, size))
+        following_running = start(following) if following else None
+        yield from zip(window, finish(running))
+        window, running = following, following_running
+
+
+def _chunked(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def map_chunks(work: Callable, items: Iterable, *, n_jobs=None, engine: str = "local", scheduler: str | None = None,
                progress: bool | None = None, description: str = "") -> Iterator[tuple[list, object]]:
     """Yield ``(chunk, work(chunk))`` for the chunks of :data:`CHUNK_SIZE` items, in order.
 
@@ -83,10 +119,13 @@ def map_chunks(work: Callable, items: Sequence, *, n_jobs=None, engine: str = "l
     ----------
     work : callable
         A module-level function (it is pickled for worker processes).
-    items : sequence
+    items : iterable
+        A sequence, or an iterator read as the work goes (a stream of
+        articles is never held whole: see :func:`_map_chunks`).
     n_jobs : int, optional
-        See :func:`resolve_n_jobs`; with ``engine="dask"`` and no ``n_jobs``,
-        one Dask worker per core.
+        See :func:`resolve_n_jobs`; an iterator counts as large once it
+        yields :data:`PARALLEL_FROM` items. With ``engine="dask"`` and no
+        ``n_jobs``, one Dask worker per core.
     engine : {"local", "dask"}, default="local"
     scheduler : str, optional
         A running Dask scheduler's address (``engine="dask"`` only).
@@ -104,10 +143,16 @@ def map_chunks(work: Callable, items: Sequence, *, n_jobs=None, engine: str = "l
         raise FramingError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     if scheduler is not None and engine != "dask":
         raise FramingError(f"scheduler={scheduler!r} needs engine='dask'; pass engine='dask' or drop the scheduler")
-    n_workers = resolve_n_jobs(n_jobs if n_jobs is not None or engine == "local" else -1, len(items))
-    chunks = [list(items[start:start + CHUNK_SIZE]) for start in range(0, len(items), CHUNK_SIZE)]
-    with tqdm(total=len(items), unit="doc", desc=description, disable=True if progress is False else None,
+    total = len(items) if isinstance(items, Sized) else None
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, PARALLEL_FROM)) if total is None else []
+    size = total if total is not None else len(head) + (1 if len(head) == PARALLEL_FROM else 0)
+    n_workers = resolve_n_jobs(n_jobs if n_jobs is not None or engine == "local" else -1, size)
+    if engine == "local" and size <= CHUNK_SIZE:
+        n_workers = 1  # a single chunk: starting a pool would only cost time
+    chunks = _chunked(itertools.chain(head, iterator), CHUNK_SIZE)
+    with tqdm(total=total, unit="doc", desc=description, disable=True if progress is False else None,
               leave=False) as bar:
-        for chunk, result in zip(chunks, _map_chunks(work, chunks, n_workers, engine, scheduler)):
+        for chunk, result in _map_chunks(work, chunks, n_workers, engine, scheduler):
             bar.update(len(chunk))
             yield chunk, result

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from framing._version import __version__
-from framing.corpus import Corpus, load_corpus
-from framing.counting import count_terms, find_matches, kwic, summarize_poles
+from framing import _parallel
+from framing.corpus import Corpus
+from framing.counting import count_tables, find_matches, kwic
+from framing.readers import CorpusStream, load_corpus, stream_corpus
 from framing.exceptions import FramingError
 from framing.lexicon import available_lexicons, load_lexicon, load_lexicons, validate_lexicon_file
 from framing.liwc import read_liwc, write_liwc
@@ -37,12 +40,16 @@ class _Parser(argparse.ArgumentParser):
 
 def _load(path: str) -> Corpus:
     corpus = load_corpus(path)
-    if len(corpus) == 0:
-        skipped = corpus.load_report
-        reasons = "; ".join(sorted(set(skipped["reason"])))[:300] or "no article files found"
+    _require_articles(path, corpus.load_report)
+    return corpus
+
+
+def _require_articles(path: str, load_report: pd.DataFrame) -> None:
+    """Raise a one-sentence error when not a single article was loaded."""
+    if not ((load_report["status"] == "loaded") & (load_report["article_id"] != "")).any():
+        reasons = "; ".join(sorted(set(load_report["reason"]) - {""}))[:300] or "no article files found"
         raise FramingError(f"no article could be loaded from {path!r} ({reasons}); "
                            "see 'framing corpus info' for the load report")
-    return corpus
 
 
 def _print_table(frame: pd.DataFrame) -> None:
@@ -52,18 +59,18 @@ def _print_table(frame: pd.DataFrame) -> None:
 
 
 def _command_counts(args) -> int:
-    corpus = _load(args.corpus)
+    stream = stream_corpus(args.corpus)  # read one article at a time: memory stays flat on any corpus size
     lexicons = load_lexicons(args.lexicon or [DEFAULT_LEXICON])
-    terms = count_terms(corpus, lexicons, by=args.by, voice=args.voice, n_jobs=args.n_jobs,
-                        progress=False if args.quiet else None)
-    poles = summarize_poles(corpus, lexicons, by=args.by, voice=args.voice, counts=terms)
+    terms, poles = count_tables(stream, lexicons, by=args.by, voice=args.voice, n_jobs=args.n_jobs,
+                                progress=False if args.quiet else None)
+    _require_articles(args.corpus, stream.load_report)
     if args.out:
         mark_output_folder(check_output(args.out, folder=True, force=args.force))
         tables = Path(args.out) / "tables"
         write_table(terms, tables / "term_counts.csv")
         write_table(poles, tables / "pole_counts.csv")
-        write_table(find_matches(corpus, lexicons), tables / "matches.csv")
-        write_table(corpus.load_report, tables / "load_report.csv")
+        write_table(_matches_in_chunks(stream, lexicons), tables / "matches.csv")
+        write_table(stream.load_report, tables / "load_report.csv")
         print(f"wrote term_counts.csv, pole_counts.csv, matches.csv and load_report.csv to {tables}",
               file=sys.stderr)
     group = poles.columns[0]
@@ -71,6 +78,19 @@ def _command_counts(args) -> int:
     shown = shown.assign(share=shown["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"))
     _print_table(shown)
     return 0
+
+
+def _matches_in_chunks(stream: CorpusStream, lexicons) -> Iterator[pd.DataFrame]:
+    """:func:`find_matches` of the stream, a chunk of articles at a time (a second reading)."""
+    chunk: list = []
+    yield find_matches(chunk, lexicons)  # the header, even for a corpus without a match
+    for article in stream:
+        chunk.append(article)
+        if len(chunk) == _parallel.CHUNK_SIZE:
+            yield find_matches(chunk, lexicons)
+            chunk = []
+    if chunk:
+        yield find_matches(chunk, lexicons)
 
 
 def _command_report(args) -> int:

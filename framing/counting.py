@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from framing._parallel import map_chunks
-from framing.corpus import Corpus, as_corpus
+from framing.corpus import Article, Corpus, as_corpus, check_group, group_value
 from framing.exceptions import FramingError
 from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
+from framing.readers import CorpusStream
 from framing.text import character_classes, count_tokens, normalize_text, split_sentences
 from framing.voice import VOICES, check_voice, quoted_spans, segment_voice, voice_at
 
-__all__ = ["count_terms", "find_matches", "kwic", "summarize_poles"]
+__all__ = ["count_tables", "count_terms", "find_matches", "kwic", "summarize_poles"]
 
 MATCH_COLUMNS = ["article_id", "outlet", "lexicon", "kind", "axis", "pole", "term", "start", "end", "match",
                  "voice", "speaker", "sentence_start", "sentence_end", "sentence"]
@@ -193,6 +195,61 @@ def _article_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], n_jobs=N
     return frame.astype(dict.fromkeys([*VOICE_COUNT_COLUMNS, "entry"], "int64"))
 
 
+def _stream_term_counts(articles: Iterable[Article], lexicons: tuple[Lexicon, ...], by: str, n_jobs=None,
+                        progress: bool | None = None, engine: str = "local",
+                        scheduler: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts per group and term, and group sizes, of a stream of articles read once.
+
+    Only the sums per group are kept (per article with ``by="article"``),
+    never the articles: memory grows with the number of groups and terms, not
+    with the corpus. The tables are those :func:`count_terms` builds from a
+    :class:`~framing.corpus.Corpus` before it adds them up.
+    """
+    if by in ("id", "n_chars", "n_tokens"):
+        check_group(by, ())
+    sizes: dict[str, list] = {}  # group: [outlet (by article) or None, n_articles, n_tokens]
+    tally: dict[tuple[str, int], np.ndarray] = {}
+    meta_keys: set[str] = set()
+
+    def items():
+        for article in articles:
+            meta_keys.update(article.meta)
+            group = group_value(article, by)
+            size = sizes.setdefault(group, [article.outlet if by == "article" else None, 0, 0])
+            size[1] += 1
+            yield group, article.text
+
+    work = functools.partial(_count_chunk, lexicons)
+    for chunk, (rows, tokens) in map_chunks(work, items(), n_jobs=n_jobs, engine=engine, scheduler=scheduler,
+                                            progress=progress, description="counting"):
+        for (group, _), n in zip(chunk, tokens):
+            sizes[group][2] += n
+        for group, index, *counts in rows:
+            key = (group, index)
+            tally[key] = tally[key] + counts if key in tally else np.array(counts, dtype="int64")
+    check_group(by, meta_keys)
+    group = "article_id" if by == "article" else by
+    matcher = matcher_for(lexicons)
+    counts = pd.DataFrame(
+        [(key, entry.lexicon, entry.kind, entry.axis, entry.pole, entry.term.text, *values, index)
+         for (key, index), values in tally.items() for entry in (matcher.entries[index],)],
+        columns=[group, *TERM_KEYS, *VOICE_COUNT_COLUMNS, "entry"])
+    counts = counts.astype(dict.fromkeys([*VOICE_COUNT_COLUMNS, "entry"], "int64"))
+    if by == "article":
+        table = pd.DataFrame([(key, outlet, n_tokens, n_articles) for key, (outlet, n_articles, n_tokens)
+                              in sizes.items()], columns=[group, "outlet", "n_tokens", "n_articles"])
+        return counts, table.astype({"n_articles": "int64", "n_tokens": "int64"})
+    table = pd.DataFrame([(key, n_articles, n_tokens) for key, (_, n_articles, n_tokens) in sorted(sizes.items())],
+                         columns=[group, "n_articles", "n_tokens"])
+    return _sum_by_group(counts, group), table.astype({"n_articles": "int64", "n_tokens": "int64"})
+
+
+def _sum_by_group(counts: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Counts per group and term (terms with the same keys added up; ``entry`` the first of them)."""
+    return counts.groupby([group, *TERM_KEYS], sort=False, as_index=False).agg(
+        **{column: (column, "sum") for column in VOICE_COUNT_COLUMNS}, entry=("entry", "min"))
+
+
 def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="all",
                 counts: pd.DataFrame | None = None, n_jobs=None, progress: bool | None = None,
                 engine: str = "local", scheduler: str | None = None) -> pd.DataFrame:
@@ -200,7 +257,12 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
 
     Parameters
     ----------
-    corpus : Corpus or iterable of Article
+    corpus : Corpus, CorpusStream or iterable of Article
+        A :class:`~framing.readers.CorpusStream` (see
+        :func:`~framing.readers.stream_corpus`) or any other iterator is
+        counted as it is read, keeping only the sums per group: memory stays
+        flat however large the corpus. The table is the same as for the
+        corpus loaded whole.
     lexicon : Lexicon, str, path or list of them, default="israel_gaza"
         Shipped lexicon names, YAML paths or :class:`~framing.lexicon.Lexicon`.
     by : str, default="article"
@@ -253,9 +315,74 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     >>> table[["pole", "term", "count"]].values.tolist()
     [['hostage', 'hostage*', 1], ['captive', 'captive*', 1]]
     """
-    corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     selected = check_voice(voice)
+    if _is_stream(corpus) and counts is None:
+        counts, sizes = _stream_term_counts(corpus, lexicons, by, n_jobs, progress, engine, scheduler)
+    else:
+        counts, sizes = _corpus_term_counts(as_corpus(corpus), lexicons, by, counts, n_jobs, progress, engine,
+                                            scheduler)
+    return _term_table(counts, sizes, by, selected)
+
+
+def _is_stream(corpus) -> bool:
+    """Whether the corpus is read as it goes (and should be read once): a CorpusStream or an iterator."""
+    return isinstance(corpus, (CorpusStream, Iterator))
+
+
+def _term_table(counts: pd.DataFrame, sizes: pd.DataFrame, by: str, selected: list[str]) -> pd.DataFrame:
+    """The :func:`count_terms` table from counts per group and term and the group sizes."""
+    keys = ["article_id", "outlet"] if by == "article" else [by]
+    counts = counts.assign(count=counts[[f"count_{value}" for value in selected]].sum(axis=1).astype("int64"))
+    table = counts.merge(sizes, on=keys[:1], how="left")
+    order = {value: i for i, value in enumerate(sizes[keys[0]])}
+    table["_group_order"] = table[keys[0]].map(order)
+    table = table.sort_values(["_group_order", "entry"], kind="stable")
+    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
+    columns = [*keys, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000", *VOICE_COUNT_COLUMNS]
+    return table[columns].reset_index(drop=True)
+
+
+def count_tables(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice="all", n_jobs=None,
+                 progress: bool | None = None, engine: str = "local",
+                 scheduler: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`count_terms` and :func:`summarize_poles` from one reading of the corpus.
+
+    The way to count a :class:`~framing.readers.CorpusStream`: it is read
+    once, one article at a time, and only the sums per group are kept.
+
+    Parameters
+    ----------
+    corpus : Corpus, CorpusStream or iterable of Article
+    lexicon : Lexicon, str, path or list of them, default="israel_gaza"
+    by, voice, n_jobs, progress, engine, scheduler
+        As for :func:`count_terms` (``by`` defaults to ``"outlet"`` here).
+
+    Returns
+    -------
+    (terms, poles) : tuple of pandas.DataFrame
+        Exactly ``count_terms(corpus, lexicon, by=by, voice=voice)`` and
+        ``summarize_poles(corpus, lexicon, by=by, voice=voice)``.
+
+    Examples
+    --------
+    >>> from framing import stream_corpus
+    >>> terms, poles = count_tables(stream_corpus("seeds"), by="outlet")  # doctest: +SKIP
+    """
+    lexicons = tuple(load_lexicons(lexicon))
+    selected = check_voice(voice)
+    if _is_stream(corpus):
+        counts, sizes = _stream_term_counts(corpus, lexicons, by, n_jobs, progress, engine, scheduler)
+    else:
+        counts, sizes = _corpus_term_counts(as_corpus(corpus), lexicons, by, None, n_jobs, progress, engine,
+                                            scheduler)
+    terms = _term_table(counts, sizes, by, selected)
+    return terms, _pole_table(terms, sizes, by, lexicons)
+
+
+def _corpus_term_counts(corpus: Corpus, lexicons: tuple[Lexicon, ...], by: str, counts: pd.DataFrame | None,
+                        n_jobs, progress, engine, scheduler) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts per group and term, and group sizes, of a corpus (from ``counts`` when given)."""
     if counts is None:
         counts = _article_term_counts(corpus, lexicons, n_jobs, progress, engine, scheduler)  # caches n_tokens too
     else:  # recover the lexicon order of each term
@@ -266,23 +393,10 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
             entry=[entries.get(key, len(entries)) for key in counts[TERM_KEYS].itertuples(index=False, name=None)])
     group, articles = _group_column(corpus, by)
     if group == "article_id":
-        sizes = articles[["article_id", "outlet", "n_tokens"]].assign(n_articles=1)
-        keys = ["article_id", "outlet"]
-    else:
-        sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
-                                                      n_tokens=("n_tokens", "sum")).reset_index()
-        counts = counts.merge(articles[["article_id", group]], on="article_id")
-        counts = counts.groupby([group, *TERM_KEYS], sort=False, as_index=False).agg(
-            **{column: (column, "sum") for column in VOICE_COUNT_COLUMNS}, entry=("entry", "min"))
-        keys = [group]
-    counts["count"] = counts[[f"count_{value}" for value in selected]].sum(axis=1).astype("int64")
-    table = counts.merge(sizes, on=keys[:1], how="left")
-    order = {value: i for i, value in enumerate(sizes[keys[0]])}
-    table["_group_order"] = table[keys[0]].map(order)
-    table = table.sort_values(["_group_order", "entry"], kind="stable")
-    table["rate_per_1000"] = 1000.0 * table["count"] / table["n_tokens"].where(table["n_tokens"] > 0)
-    columns = [*keys, "n_articles", "n_tokens", *TERM_KEYS, "count", "rate_per_1000", *VOICE_COUNT_COLUMNS]
-    return table[columns].reset_index(drop=True)
+        return counts, articles[["article_id", "outlet", "n_tokens"]].assign(n_articles=1)
+    sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
+                                                  n_tokens=("n_tokens", "sum")).reset_index()
+    return _sum_by_group(counts.merge(articles[["article_id", group]], on="article_id"), group), sizes
 
 
 def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice="all",
@@ -291,7 +405,8 @@ def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice=
 
     Parameters
     ----------
-    corpus : Corpus or iterable of Article
+    corpus : Corpus, CorpusStream or iterable of Article
+        A stream is read once (see :func:`count_tables`).
     lexicon : Lexicon, str, path or list of them, default="israel_gaza"
     by : str, default="outlet"
         ``"article"`` or a column of :meth:`Corpus.to_frame`.
@@ -310,20 +425,26 @@ def summarize_poles(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice=
         axis_total``, the pole's part of all matches on its axis in that group;
         it is empty (NaN) when ``axis_total`` is 0 and for categories.
     """
-    corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     if counts is None:
-        counts = count_terms(corpus, lexicons, by=by, voice=voice)
+        return count_tables(corpus, lexicons, by=by, voice=voice)[1]
+    corpus = as_corpus(corpus)
     group, articles = _group_column(corpus, by)
     if group == "article_id":
-        sizes = articles[["article_id", "n_tokens"]].assign(n_articles=1)[["article_id", "n_articles", "n_tokens"]]
+        sizes = articles[["article_id", "n_tokens"]].assign(n_articles=1)
     else:
         sizes = articles.groupby(group, sort=True).agg(n_articles=("article_id", "size"),
                                                       n_tokens=("n_tokens", "sum")).reset_index()
+    return _pole_table(counts, sizes, by, lexicons)
+
+
+def _pole_table(counts: pd.DataFrame, sizes: pd.DataFrame, by: str, lexicons: tuple[Lexicon, ...]) -> pd.DataFrame:
+    """The :func:`summarize_poles` table from a :func:`count_terms` table and the sizes of every group."""
+    group = "article_id" if by == "article" else by
+    sizes = sizes[[group, "n_articles", "n_tokens"]].assign(_group_order=np.arange(len(sizes)))
     poles = pd.DataFrame([(lex.name, kind, axis, pole) for lex in lexicons for kind, axis, pole in lex.poles()],
                          columns=["lexicon", "kind", "axis", "pole"])
     poles["_pole_order"] = np.arange(len(poles))
-    sizes["_group_order"] = np.arange(len(sizes))
     grid = sizes.merge(poles, how="cross")
     pole_counts = counts.groupby([group, "lexicon", "kind", "axis", "pole"], as_index=False)["count"].sum()
     table = grid.merge(pole_counts, on=[group, "lexicon", "kind", "axis", "pole"], how="left")

@@ -19,6 +19,7 @@ import io
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,12 +91,14 @@ class _Stopwatch:
         self._last = now
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write bytes (or pieces of bytes, one after another) to a temporary file, then rename it to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                stream.write(piece)
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual permissions
         os.replace(temporary, path)
     except BaseException:
@@ -169,13 +172,19 @@ def mark_output_folder(path) -> None:
     write_text(Path(path) / OUTPUT_MARKER, "Written by framing; framing may overwrite the files in this folder.\n")
 
 
-def write_table(frame: pd.DataFrame, path) -> None:
+def write_table(frame: pd.DataFrame | Iterable[pd.DataFrame], path) -> None:
     """Write a table as UTF-8 CSV with ``\\n`` line ends, byte-identical across runs.
 
     Text cells that would run as spreadsheet formulas are prefixed with an
-    apostrophe (see :func:`guard_formulas`).
+    apostrophe (see :func:`guard_formulas`). ``frame`` may also be an
+    iterable of tables with the same columns, written one after another under
+    one header, so that a table larger than memory is never held whole.
     """
-    write_text(path, guard_formulas(frame).to_csv(index=False, lineterminator="\n"))
+    if isinstance(frame, pd.DataFrame):
+        write_text(path, guard_formulas(frame).to_csv(index=False, lineterminator="\n"))
+        return
+    _atomic_write(Path(path), (guard_formulas(part).to_csv(index=False, header=number == 0, lineterminator="\n")
+                               .encode("utf-8") for number, part in enumerate(frame)))
 
 
 def _subplots(*args, figsize, **kwargs):

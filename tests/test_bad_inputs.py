@@ -16,7 +16,7 @@ import pytest
 
 import framing
 from framing import Article, Corpus, Lexicon, load_corpus
-from framing.corpus import parse_date
+from framing.readers import parse_date
 from framing.matching import TermMatcher
 from framing.text import html_to_text, normalize_text
 
@@ -96,7 +96,7 @@ def test_every_file_and_record_appears_in_the_report(bad_corpus):
     assert set(report["status"]) == {"loaded", "skipped"}
     assert (report.loc[report["status"] == "skipped", "reason"] != "").all()
     others = report[~report["source"].str.endswith((*ARTICLE_SUFFIXES, "manifest.csv"))]
-    assert set(others["reason"]) == {"not an article file (expected .txt, .jsonl, .jsonl.gz or .csv)"}
+    assert set(others["reason"]) == {"not an article file (expected .txt, .jsonl, .jsonl.gz, .csv or .parquet)"}
     loaded = report[(report["status"] == "loaded") & (report["source"] != "manifest.csv")]
     assert sorted(loaded["article_id"]) == sorted(bad_corpus.ids)
 

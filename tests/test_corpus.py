@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from framing import Article, Corpus, CorpusError, load_corpus
-from framing.corpus import LOAD_REPORT_COLUMNS, parse_date, split_text_file
+from framing.corpus import LOAD_REPORT_COLUMNS
+from framing.readers import parse_date, split_text_file
 
 
 def _row(report: pd.DataFrame, source: str, record=None) -> pd.Series:
