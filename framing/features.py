@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from framing._parallel import map_chunks
 from framing.corpus import Article
 from framing.exceptions import FramingError
 from framing.lexicon import load_lexicons
@@ -28,21 +30,41 @@ _LEVELS = ("pole", "term")
 _SCALES = ("count", "rate", "share")
 
 
-def _texts(X) -> list[str]:
-    """Accept an iterable of str or Article (a Corpus is one); refuse a lone string."""
+def _texts(X) -> Iterator[str]:
+    """The texts of an iterable of str or Article (a Corpus or CorpusStream is one), read as they are needed.
+
+    Raises
+    ------
+    FramingError
+        For a lone string or anything that is not texts (a bad document is
+        named when it is reached).
+    """
     if isinstance(X, str):
         raise FramingError("X must be an iterable of texts or Articles, got a single string; wrap it in a list")
     if not isinstance(X, Iterable):
         raise FramingError(f"X must be an iterable of texts or Articles, got {type(X).__name__}")
-    texts = []
     for position, item in enumerate(X):
         if isinstance(item, Article):
-            texts.append(item.text)
+            yield item.text
         elif isinstance(item, str):
-            texts.append(item)
+            yield item
         else:
             raise FramingError(f"X[{position}] is {type(item).__name__}; each document must be a str or an Article")
-    return texts
+
+
+def _lexicon_counts(lexicons: tuple, column_of_entry: np.ndarray, n_columns: int,
+                    texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per document and column, and token counts, of a chunk of texts (in a worker or in-process)."""
+    matcher = matcher_for(lexicons)
+    counts = np.zeros((len(texts), n_columns), dtype=np.float64)
+    tokens = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
+        normalized = normalize_text(text)
+        classes = character_classes(normalized.text)
+        for match in matcher.match(normalized, classes):
+            counts[row, column_of_entry[match.entry]] += 1
+        tokens[row] = count_tokens(normalized.text, classes)
+    return counts, tokens
 
 
 class LexiconVectorizer(TransformerMixin, BaseEstimator):
@@ -59,6 +81,11 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         the document. ``"share"``: each pole's part of its axis total in the
         document (0 when the axis has no match; categories stay rates), only
         with ``level="pole"``.
+    n_jobs : int, optional
+        Worker processes; documents go to them in chunks as they are read
+        (see :func:`framing.count_terms`), so a
+        :class:`~framing.readers.CorpusStream` is never held whole. The output
+        is identical whatever ``n_jobs`` is.
 
     Attributes
     ----------
@@ -77,10 +104,11 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
     (1, 1)
     """
 
-    def __init__(self, *, lexicon="israel_gaza", level: str = "pole", scale: str = "count"):
+    def __init__(self, *, lexicon="israel_gaza", level: str = "pole", scale: str = "count", n_jobs=None):
         self.lexicon = lexicon
         self.level = level
         self.scale = scale
+        self.n_jobs = n_jobs
 
     def fit(self, X=None, y=None):
         """Resolve the lexicons and the output columns; the data is not needed.
@@ -102,8 +130,8 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
             raise FramingError(f"scale={self.scale!r} is not valid; use one of {', '.join(_SCALES)}")
         if self.scale == "share" and self.level != "pole":
             raise FramingError("scale='share' needs level='pole'; shares are computed within each axis")
-        if X is not None:
-            _texts(X)
+        if X is not None and (isinstance(X, str) or not isinstance(X, Iterable)):
+            next(_texts(X))  # raises the error for a lone string or a non-iterable; a stream is not read
         self.lexicons_ = tuple(load_lexicons(self.lexicon))
         prefix = len(self.lexicons_) > 1
         matcher = matcher_for(self.lexicons_)
@@ -129,28 +157,25 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : iterable of str or Article
+            A list, a :class:`~framing.corpus.Corpus` or a
+            :class:`~framing.readers.CorpusStream` (read one chunk at a time).
 
         Returns
         -------
         ndarray of shape (n_documents, n_features)
         """
         check_is_fitted(self, "feature_names_out_")
-        texts = _texts(X)
-        matcher = matcher_for(self.lexicons_)
-        result = np.zeros((len(texts), len(self.feature_names_out_)), dtype=np.float64)
-        for row, text in enumerate(texts):
-            normalized = normalize_text(text)
-            classes = character_classes(normalized.text)
-            for match in matcher.match(normalized, classes):
-                result[row, self._column_of_entry[match.entry]] += 1
-            if self.scale == "rate" or self.scale == "share":
-                n_tokens = count_tokens(normalized.text, classes)
-                rates = 1000.0 * result[row] / n_tokens if n_tokens else np.zeros_like(result[row])
-                if self.scale == "rate":
-                    result[row] = rates
-                else:
-                    result[row] = self._shares(result[row], rates)
-        return result
+        work = functools.partial(_lexicon_counts, self.lexicons_, self._column_of_entry, len(self.feature_names_out_))
+        chunks = [result for _, result in map_chunks(work, _texts(X), n_jobs=self.n_jobs, progress=False)]
+        counts = np.vstack([c for c, _ in chunks]) if chunks else np.zeros((0, len(self.feature_names_out_)))
+        if self.scale == "count":
+            return counts
+        tokens = np.concatenate([t for _, t in chunks]) if chunks else np.zeros(0, dtype=np.int64)
+        rates = 1000.0 * counts / np.where(tokens > 0, tokens, 1)[:, None]
+        if self.scale == "rate":
+            return rates
+        return np.vstack([self._shares(row_counts, row_rates) for row_counts, row_rates in zip(counts, rates)]) \
+            if len(counts) else rates
 
     def _shares(self, counts: np.ndarray, rates: np.ndarray) -> np.ndarray:
         shares = rates.copy()

@@ -235,3 +235,18 @@ def test_cli_counts_streams_and_writes_the_same_tables(tmp_path, small_chunks, c
     for name in ("term_counts.csv", "pole_counts.csv", "matches.csv", "load_report.csv"):
         assert (tmp_path / "out" / "tables" / name).read_bytes() == (expected / name).read_bytes(), name
     assert len(pd.read_csv(expected / "matches.csv")) > 30
+
+
+@pytest.mark.parametrize("scale", ["count", "rate", "share"])
+def test_lexicon_features_of_a_stream_in_workers_equal_those_of_a_list(tmp_path, small_chunks, scale):
+    from framing import LexiconVectorizer
+
+    path = _write(tmp_path, "jsonl", _records(30))
+    texts = [article.text for article in load_corpus(path)]
+    expected = LexiconVectorizer(scale=scale).fit_transform(texts)
+    streamed = LexiconVectorizer(scale=scale, n_jobs=2).fit_transform(stream_corpus(path))
+    assert streamed.shape == (30, expected.shape[1])
+    assert (streamed == expected).all()
+    # record 0 is 'Report 0. hostages. "We saw hostages," he said.': two hostage matches, 8 tokens
+    column = list(LexiconVectorizer().fit().get_feature_names_out()).index("captivity:hostage")
+    assert expected[0, column] == {"count": 2, "rate": 250.0, "share": 1.0}[scale]
