@@ -26,6 +26,8 @@ TOP_FUNCTIONS = 10
 #: framing functions whose profiled time is split by caller in the report.
 FOCUS_FUNCTIONS = ("normalize_text", "count_tokens", "match")
 RATIO_TARGET = 0.5
+#: Worker processes of the second framing measurement (every core of the benchmark machine).
+PARALLEL_JOBS = 2
 MEMORY_TARGET_MB = 1000
 
 
@@ -141,6 +143,11 @@ def _render(result: dict) -> list[str]:
         f"- **Ratio framing/grep: {m['ratio'] if m['ratio'] is None else format(m['ratio'], '.3f')}** "
         f"(target ≥ {RATIO_TARGET}, one core each); by CPU time instead of wall time: "
         f"{'n/a' if m['ratio_cpu_time'] is None else format(m['ratio_cpu_time'], '.3f')}.",
+        *([f"- **With n_jobs={m['parallel_jobs']} worker processes** (not pinned; grep stays on one core): "
+           f"count best {result['framing_parallel']['count_seconds']['best']:.2f} s "
+           f"(runs {runs(result['framing_parallel']['count_seconds'])}), {m['parallel_mb_per_s']:.2f} MB/s, "
+           f"ratio **{m['parallel_ratio']:.3f}**; the same counts as with one process."]
+          if result.get("framing_parallel") and m.get("parallel_ratio") is not None else []),
         f"- Corpus loading (`load_corpus`, timed apart, not in the throughput): best "
         f"{f['load_seconds']['best']:.2f} s, median {f['load_seconds']['median']:.2f} s "
         f"({f['text_bytes'] / MB / f['load_seconds']['best']:.1f} MB/s of text).",
@@ -257,6 +264,17 @@ def counting_throughput(context: Context) -> dict:
             log(f"  grep: {grep_runs[-1].wall_seconds:.2f} s")
     framing = _summarize_framing(framing_results, framing_children)
     grep = _summarize_grep(grep_runs, _grep_matches(context)) if has_grep else None
+    parallel_results, parallel_children = [], []
+    for repeat in range(1, context.repeats + 1):
+        log(f"run {repeat}/{context.repeats}: framing load + count_terms with n_jobs={PARALLEL_JOBS}, not pinned")
+        result, child = run_worker(context, "count", "--data", str(context.corpus_file), "--lexicon", LEXICON,
+                                   "--n-jobs", str(PARALLEL_JOBS), pin=False)
+        parallel_results.append(result)
+        parallel_children.append(child)
+        log(f"  framing n_jobs={PARALLEL_JOBS}: count {result['count_seconds']:.2f} s")
+    parallel = _summarize_framing(parallel_results, parallel_children)
+    if parallel["matches_by_term"] != framing["matches_by_term"]:
+        raise RuntimeError(f"count_terms with n_jobs={PARALLEL_JOBS} counted differently from n_jobs=1")
 
     profile_corpus = context.subset_file(min(PROFILE_ARTICLES, prepared["n_articles"]))
     log(f"profiling count_terms on {profile_corpus.name}")
@@ -268,7 +286,11 @@ def counting_throughput(context: Context) -> dict:
     framing_mb_s = text_mb / framing["count_seconds"]["best"]
     grep_mb_s = text_mb / grep["seconds"]["best"] if grep else None
     ratio = framing_mb_s / grep_mb_s if grep else None
+    parallel_mb_s = text_mb / parallel["count_seconds"]["best"]
     metrics = {
+        "parallel_jobs": PARALLEL_JOBS,
+        "parallel_mb_per_s": parallel_mb_s,
+        "parallel_ratio": parallel_mb_s / grep_mb_s if grep else None,
         "framing_mb_per_s": framing_mb_s,
         "grep_mb_per_s": grep_mb_s,
         "ratio": ratio,
@@ -294,6 +316,7 @@ def counting_throughput(context: Context) -> dict:
             target("peak RSS of load + count", framing["peak_rss_bytes"] / MB, "<", MEMORY_TARGET_MB, "MB"),
         ],
         "framing": framing,
+        "framing_parallel": parallel,
         "grep": grep,
         "term_comparison": _compare_terms(prepared["terms"], framing["matches_by_term"],
                                           grep["matches_by_pattern"]) if grep else None,

@@ -54,6 +54,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from harness import Context, benchmark, run_child, target  # noqa: E402  (benchmarks/harness.py)
 from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 # numpy, pandas, scipy and framing are imported only where they are used (the preparation runs in a child
@@ -697,6 +698,75 @@ scattertext's CorpusFromPandas path ({st_cpu:.2f} s CPU) spends its time on one 
 CorpusFromPandas would need framing's whole path under {st_cpu / 10:.2f} s of CPU, against {tok['regex_floor_cpu_seconds']:.2f} s
 for the bare regex alone{reach}."""
     return lines.split("\n")
+
+
+TIME_RATIO_TARGET = 10
+QUICK_LIMIT = 200
+
+
+def _render_summary(result: dict) -> list[str]:
+    """The RESULTS.md section: the headline figures; the full comparison is in SCATTERTEXT.md."""
+    pair, ovr, agreement = result["pair_seconds"], result["ovr_seconds"], result["agreement"]
+    return [
+        f"Same texts on both sides: {result['pair'][0]} vs {result['pair'][1]} ({result['pair_articles']:,} articles, "
+        f"{result['pair_mb']:.1f} MB) for the pair, and the {result['n_outlets']} largest outlets "
+        f"({result['ovr_articles']:,} articles) one against the rest. scattertext {result['scattertext_version']} in "
+        "its own venv (`benchmarks/.work/scattertext-venv`), never a project dependency. Medians of fresh processes.",
+        "",
+        "| | framing `distinctive_terms` | scattertext `CorpusFromPandas` | scattertext `CorpusFromScikit` |",
+        "|---|---:|---:|---:|",
+        f"| pair, wall (s) | {pair['framing']:.2f} | {pair['scattertext']:.2f} | {pair['scattertext_scikit']:.2f} |",
+        f"| {result['n_outlets']} outlets one-vs-rest, wall (s) | {ovr['framing']:.2f} (1 call) | "
+        f"{ovr['scattertext']:.2f} (1 build + {result['ovr_calls']} calls) | {ovr['scattertext_scikit']:.2f} "
+        f"(1 build + {result['ovr_calls']} calls) |",
+        "",
+        f"- **Time ratio, pair: scattertext (CorpusFromPandas) / framing = {result['ratio_pandas']:.2f}×**; "
+        f"against CorpusFromScikit {result['ratio_scikit']:.2f}× (target ≥ {TIME_RATIO_TARGET}× not met).",
+        f"- **Scores agree**: {agreement['terms_common']:,} common terms, identical counts "
+        f"({agreement['count_mismatches']} mismatches) and priors; z differs by at most "
+        f"{agreement['z_max_abs_diff']:.3f} (term `{agreement['z_max_abs_diff_term']}`) because scattertext's "
+        "variance adds two prior terms; with the same variance formula on both sides the largest difference is "
+        f"{agreement['same_formula']:.1e}. Spearman {agreement['z_spearman']:.8f}; top-100 terms identical "
+        f"({agreement['top100_overlap_positive']}/100 and {agreement['top100_overlap_negative']}/100).",
+        f"- **N = {result['n_outlets']} outlets**: scattertext's `LogOddsRatioInformativeDirichletPrior` compares "
+        f"two categories per call, so {result['n_outlets']} outlets take {result['ovr_calls']} calls after building "
+        "the corpus; `distinctive_terms(corpus, by=\"outlet\")` returns all of them from one call.",
+        f"- Full comparison, settings and every run: [SCATTERTEXT.md](SCATTERTEXT.md) "
+        f"(command: `{result['command']}`).",
+        "",
+    ]
+
+
+@benchmark("scattertext", "Distinctive terms against scattertext, pair and N outlets", _render_summary)
+def scattertext_peer(context: Context) -> dict:
+    """Run this script in a child process (it measures each side in fresh processes), then summarise."""
+    argv = [context.python, str(Path(__file__).resolve()), "--data", str(context.data)]
+    if context.quick:
+        argv += ["--limit", str(QUICK_LIMIT), "--repeats", "1", "--report", str(context.work_path("SCATTERTEXT.md"))]
+    child = run_child(argv, cwd=REPO)
+    if child.returncode != 0:
+        raise RuntimeError(f"bench_scattertext.py failed with exit code {child.returncode}")
+    results = json.loads((WORK / "scattertext_results.json").read_text(encoding="utf-8"))
+    pair, ovr, inputs = results["pair"], results["ovr"], results["inputs"]
+    agreement = dict(results["agreement_pair"])
+    agreement["same_formula"] = agreement["max_abs_diff_same_formula_same_counts"]
+    pair_seconds = {side: pair[side]["median_seconds"] for side in ("framing", "scattertext", "scattertext_scikit")}
+    ovr_seconds = {side: ovr[side]["median_seconds"] for side in ("framing", "scattertext", "scattertext_scikit")}
+    ratio_pandas = pair_seconds["scattertext"] / pair_seconds["framing"]
+    return {
+        "command": " ".join(["python", "benchmarks/bench_scattertext.py", *argv[3:]]),
+        "pair": inputs["pair"], "pair_articles": sum(inputs["articles"]["pair"].values()),
+        "pair_mb": inputs["text_bytes"]["pair"] / 1e6, "n_outlets": len(inputs["outlets"]),
+        "ovr_articles": sum(inputs["articles"]["ovr"].values()), "ovr_calls": ovr["scattertext"]["runs"][0]["n_calls"],
+        "scattertext_version": ovr["scattertext"]["runs"][0]["versions"].get("scattertext", "?"),
+        "pair_seconds": pair_seconds, "ovr_seconds": ovr_seconds, "ratio_pandas": ratio_pandas,
+        "ratio_scikit": pair_seconds["scattertext_scikit"] / pair_seconds["framing"],
+        "agreement": {key: agreement[key] for key in (
+            "terms_common", "count_mismatches", "z_max_abs_diff", "z_max_abs_diff_term", "same_formula",
+            "z_spearman", "top100_overlap_positive", "top100_overlap_negative")},
+        "targets": [target("time ratio scattertext/framing, pair (CorpusFromPandas)", ratio_pandas, ">=",
+                           TIME_RATIO_TARGET)],
+    }
 
 
 def main(argv=None) -> int:

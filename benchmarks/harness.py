@@ -216,17 +216,19 @@ def run_child(argv: Sequence[str], *, cpu: int | None = None, stdout=None, env: 
     return ChildRun(process.returncode, wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss * scale)
 
 
-def run_worker(context: Context, command: str, *args: str) -> tuple[dict, ChildRun]:
+def run_worker(context: Context, command: str, *args: str, pin: bool = True) -> tuple[dict, ChildRun]:
     """Run ``worker.py COMMAND ARGS`` in a fresh interpreter; return its JSON result and rusage.
 
     The worker writes its result to a scratch JSON file. Math libraries are
-    limited to one thread so that the measurement is a one-core measurement.
+    limited to one thread; with ``pin`` (the default) the child is pinned to
+    :attr:`Context.cpu`, so that the measurement is a one-core measurement.
+    Pass ``pin=False`` to let worker processes use every core.
     """
     out = context.work_path(f"worker_{command}.json")
     out.unlink(missing_ok=True)
     argv = [context.python, str(Path(__file__).with_name("worker.py")), command, *args, "--out", str(out)]
     one_thread = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    child = run_child(argv, cpu=context.cpu, env=one_thread, cwd=context.repo)
+    child = run_child(argv, cpu=context.cpu if pin else None, env=one_thread, cwd=context.repo)
     if child.returncode != 0 or not out.exists():
         raise RuntimeError(f"worker {command!r} failed with exit code {child.returncode}: {' '.join(argv)}")
     return json.loads(out.read_text(encoding="utf-8")), child

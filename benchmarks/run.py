@@ -39,7 +39,7 @@ from machine import describe_machine  # noqa: E402
 from render import render_markdown  # noqa: E402
 
 #: Modules that register benchmarks, in report order.
-BENCHMARK_MODULES = ("bench_counting", "bench_report")
+BENCHMARK_MODULES = ("bench_counting", "bench_report", "bench_scattertext", "bench_scaling")
 
 REPO = HERE.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "allsides" / "allsides_abp.jsonl.gz"

@@ -11,7 +11,11 @@ prepare
     Load the corpus with framing and write the reference inputs for grep: the
     article texts, one per line, and the lexicon terms as fixed strings.
 count
-    Time ``framing.load_corpus`` and ``framing.count_terms`` separately.
+    Time ``framing.load_corpus`` and ``framing.count_terms`` separately
+    (``--n-jobs`` worker processes for the counting).
+stream
+    Time ``framing.count_tables`` on ``framing.stream_corpus``: reading and
+    counting together, one article at a time, as ``framing counts`` does.
 profile
     Profile ``framing.count_terms`` with cProfile; report the top functions.
 report
@@ -97,7 +101,7 @@ def count(args) -> dict:
     load_seconds, load_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     rss_after_load = _peak_rss_bytes()
     start, cpu_start = time.perf_counter(), time.process_time()
-    table = framing.count_terms(corpus, args.lexicon)
+    table = framing.count_terms(corpus, args.lexicon, n_jobs=args.n_jobs, progress=False)
     count_seconds, count_cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     rss_after_count = _peak_rss_bytes()
     per_term = table.groupby("term", sort=False)["count"].sum()
@@ -113,6 +117,23 @@ def count(args) -> dict:
         "matches_by_term": {term: int(value) for term, value in per_term.items()},
         "peak_rss_after_load_bytes": rss_after_load,
         "peak_rss_bytes": rss_after_count,
+    }
+
+
+def stream(args) -> dict:
+    """Count a stream by outlet; report the time, the sizes and the peak memory of this process."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    source = framing.stream_corpus(args.data)
+    terms, poles = framing.count_tables(source, args.lexicon, by="outlet", n_jobs=args.n_jobs, progress=False)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu_start,
+        "n_articles": int(poles.drop_duplicates("outlet")["n_articles"].sum()),
+        "n_tokens": int(poles.drop_duplicates("outlet")["n_tokens"].sum()),
+        "n_outlets": int(poles["outlet"].nunique()),
+        "match_total": int(terms["count"].sum()),
+        "load_report_rows": len(source.load_report),
+        "peak_rss_bytes": _peak_rss_bytes(),
     }
 
 
@@ -208,12 +229,15 @@ def main(argv=None) -> int:
     """Parse the command line, run one command, write its JSON result."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, function in (("prepare", prepare), ("count", count), ("profile", profile), ("report", report_stages)):
+    for name, function in (("prepare", prepare), ("count", count), ("stream", stream), ("profile", profile),
+                           ("report", report_stages)):
         command = commands.add_parser(name, help=function.__doc__.splitlines()[0])
         command.set_defaults(function=function)
         command.add_argument("--data", required=True, help="corpus file or folder for framing.load_corpus")
         command.add_argument("--lexicon", default="israel_gaza")
         command.add_argument("--out", required=True, help="JSON result file")
+        if name in ("count", "stream"):
+            command.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
         if name == "prepare":
             command.add_argument("--texts", required=True, help="output: one article text per line")
             command.add_argument("--terms", required=True, help="output: one grep fixed string per line")
