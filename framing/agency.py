@@ -627,34 +627,54 @@ class _Sentence:
         return self.reports
 
 
+def harm_sentences(text: str):
+    """The normalised text and its sentence spans, or None when ``text`` cannot report harm (see :data:`HARM_HINT`).
+
+    Harm reports and casualty figures both read these; computing them once
+    per article spares the second sentence split, the costliest step of both.
+    """
+    if not HARM_HINT.search(text):
+        return None  # no harm word at all: skip the sentence split (most articles of a general corpus)
+    normalized = normalize_text(text)
+    return normalized, split_sentences(normalized.text)
+
+
+def article_reports(article, normalized, sentence_spans) -> list[tuple]:
+    """The report rows of one article (see :data:`REPORT_COLUMNS`), from its :func:`harm_sentences`."""
+    rows = []
+    for sentence_span in sentence_spans:
+        sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
+        reports = sentence.read()
+        if not reports:
+            continue
+        sentence_start, sentence_end = normalized.original_span(*sentence_span)
+        spans = segment_voice(article.text)
+        for report in reports:
+            start, end = normalized.original_span(sentence.spans[report["first"]][0],
+                                                  sentence.spans[report["last"]][1])
+            agent = ""
+            if report["agent"] is not None:
+                agent_start, agent_end = normalized.original_span(sentence.spans[report["agent"][0]][0],
+                                                                  sentence.spans[report["agent"][1]][1])
+                agent = article.text[agent_start:agent_end]
+            voice = voice_at(spans, [start])[0]
+            rows.append((article.id, article.outlet, start, end, article.text[start:end], report["lemma"],
+                         HARM_LEMMAS[report["lemma"]], report["construction"], agent, voice.voice, voice.speaker,
+                         min(sentence_start, start), max(sentence_end, end),
+                         article.text[min(sentence_start, start):max(sentence_end, end)]))
+    return rows
+
+
 def _reports_of(articles: list) -> list[tuple]:
     """The report rows of some articles (see :data:`REPORT_COLUMNS`); runs in a worker or in-process."""
-    rows = []
-    for article in articles:
-        if not HARM_HINT.search(article.text):
-            continue  # no harm word at all: skip the sentence split (most articles of a general corpus)
-        normalized = normalize_text(article.text)
-        for sentence_span in split_sentences(normalized.text):
-            sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
-            reports = sentence.read()
-            if not reports:
-                continue
-            sentence_start, sentence_end = normalized.original_span(*sentence_span)
-            spans = segment_voice(article.text)
-            for report in reports:
-                start, end = normalized.original_span(sentence.spans[report["first"]][0],
-                                                      sentence.spans[report["last"]][1])
-                agent = ""
-                if report["agent"] is not None:
-                    agent_start, agent_end = normalized.original_span(sentence.spans[report["agent"][0]][0],
-                                                                      sentence.spans[report["agent"][1]][1])
-                    agent = article.text[agent_start:agent_end]
-                voice = voice_at(spans, [start])[0]
-                rows.append((article.id, article.outlet, start, end, article.text[start:end], report["lemma"],
-                             HARM_LEMMAS[report["lemma"]], report["construction"], agent, voice.voice, voice.speaker,
-                             min(sentence_start, start), max(sentence_end, end),
-                             article.text[min(sentence_start, start):max(sentence_end, end)]))
-    return rows
+    return [row for article in articles if (sentences := harm_sentences(article.text)) is not None
+            for row in article_reports(article, *sentences)]
+
+
+def reports_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The :func:`harm_reports` table of some report rows."""
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
 
 
 # -- public functions --------------------------------------------------------------------------------------------
@@ -699,8 +719,7 @@ def harm_reports(corpus, *, n_jobs=None, progress: bool | None = None) -> pd.Dat
     corpus = as_corpus(corpus)
     rows = [row for _, chunk_rows in map_chunks(_reports_of, list(corpus), n_jobs=n_jobs, progress=progress,
                                                   description="harm reports") for row in chunk_rows]
-    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
+    return reports_frame(rows)
 
 
 def agency_shares(reports: pd.DataFrame, *, by: str = "outlet", confidence: float = 0.95) -> pd.DataFrame:

@@ -56,10 +56,9 @@ import pandas as pd
 
 from framing._parallel import map_chunks
 from framing._stats import wilson_interval
-from framing.agency import HARM_HINT
+from framing.agency import article_reports, harm_sentences, reports_frame
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
-from framing.text import normalize_text, split_sentences
 from framing.voice import segment_voice, voice_at
 
 __all__ = [
@@ -70,6 +69,7 @@ __all__ = [
     "SOURCE_TYPES",
     "casualty_figures",
     "casualty_sources",
+    "reports_and_figures",
 ]
 
 #: Who a figure is attributed to, in the order of :func:`casualty_sources`.
@@ -539,10 +539,8 @@ def _qualifier_of(sentence: str, source: tuple[int, int]) -> tuple[int, int] | N
     return found.span() if found else None
 
 
-def _article_rows(article) -> list[tuple]:
-    """The figure rows of one article, sentence by sentence (see :data:`FIGURE_COLUMNS`)."""
-    normalized = normalize_text(article.text)
-    spans = split_sentences(normalized.text)
+def _article_rows(article, normalized, spans) -> list[tuple]:
+    """The figure rows of one article (see :data:`FIGURE_COLUMNS`), from its :func:`~framing.agency.harm_sentences`."""
     text = article.text
 
     def displayed(offset: int, span: tuple[int, int] | None) -> str:
@@ -598,7 +596,26 @@ def _article_rows(article) -> list[tuple]:
 
 def _figures_of(articles: list) -> list[tuple]:
     """The figure rows of some articles; runs in a worker or in-process."""
-    return [row for article in articles if HARM_HINT.search(article.text) for row in _article_rows(article)]
+    return [row for article in articles if (sentences := harm_sentences(article.text)) is not None
+            for row in _article_rows(article, *sentences)]
+
+
+def _reports_and_figures_of(articles: list) -> tuple[list[tuple], list[tuple]]:
+    """The harm report rows and the figure rows of some articles, each text split into sentences once."""
+    reports, figures = [], []
+    for article in articles:
+        sentences = harm_sentences(article.text)
+        if sentences is not None:
+            reports += article_reports(article, *sentences)
+            figures += _article_rows(article, *sentences)
+    return reports, figures
+
+
+def _figures_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The :func:`casualty_figures` table of some figure rows."""
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "number": "float64", "hedged": "bool",
+                         "sentence_start": "int64", "sentence_end": "int64"})
 
 
 def casualty_figures(corpus, *, n_jobs=None, progress: bool | None = None) -> pd.DataFrame:
@@ -658,9 +675,36 @@ def casualty_figures(corpus, *, n_jobs=None, progress: bool | None = None) -> pd
     corpus = as_corpus(corpus)
     rows = [row for _, chunk_rows in map_chunks(_figures_of, list(corpus), n_jobs=n_jobs, progress=progress,
                                                   description="casualty figures") for row in chunk_rows]
-    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "number": "float64", "hedged": "bool",
-                         "sentence_start": "int64", "sentence_end": "int64"})
+    return _figures_frame(rows)
+
+
+def reports_and_figures(corpus, *, n_jobs=None, progress: bool | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`framing.harm_reports` and :func:`casualty_figures` of a corpus, in one pass over its texts.
+
+    The same two tables as the two functions, at about half the cost: both
+    read the same sentences, and each text is normalised and split once.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    n_jobs : int, optional
+        Worker processes (see :func:`framing.count_terms`); the tables are the
+        same whatever it is.
+    progress : bool, optional
+        A progress bar on interactive output (None), never (False).
+
+    Returns
+    -------
+    reports, figures : pandas.DataFrame
+        As returned by :func:`framing.harm_reports` and :func:`casualty_figures`.
+    """
+    reports, figures = [], []
+    for _, (chunk_reports, chunk_figures) in map_chunks(_reports_and_figures_of, list(as_corpus(corpus)),
+                                                          n_jobs=n_jobs, progress=progress,
+                                                          description="harm reports and casualty figures"):
+        reports += chunk_reports
+        figures += chunk_figures
+    return reports_frame(reports), _figures_frame(figures)
 
 
 _NOT_GROUPS = ("start", "end", "number_text", "number", "source", "source_type", "source_qualifier", "hedged",

@@ -42,6 +42,7 @@ COLUMN_FORMATS = ("text", "integer", "number", "percent", "yes/no")
 _FIGURE_COLUMN_PX = 1040  # widest figure on the page, in CSS pixels
 #: Image pixels per CSS pixel of an embedded figure: sharp on most screens, and the page stays small.
 _PIXEL_DENSITY = 1.5
+_BAND_PIXELS = 2**22  # pixels of a figure flattened at a time when it is embedded (16 MB of RGBA)
 
 
 @dataclass(frozen=True)
@@ -438,11 +439,9 @@ def _figure_html(figure: ReportFigure) -> str:
         height = round(display * image.height / image.width)
         scale = min(1.0, _PIXEL_DENSITY * display / image.width)
         size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        factor = max(1, int(image.width / size[0]))  # a cheap box reduction first, then a sharp resampling
-        scaled = (flat.reduce(factor) if factor > 1 else flat).resize(size, Image.LANCZOS) if scale < 1 else flat
+        factor = max(1, int(image.width / size[0])) if scale < 1 else 1
+        reduced = _flat_reduced(image.convert("RGBA") if image.mode != "RGBA" else image, factor)
+        scaled = reduced.resize(size, Image.LANCZOS) if scale < 1 else reduced  # a sharp resampling after the box
     palette = scaled.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)  # charts: few colours
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", compress_level=9)
@@ -451,6 +450,27 @@ def _figure_html(figure: ReportFigure) -> str:
     caption = f"<b>{_e(title)}.</b> {_e(rest)}" if rest else _e(figure.caption)
     return (f'<figure><img src="data:image/png;base64,{data}" width="{display}" height="{height}" '
             f'alt="{_e(title)}"><figcaption>{caption}</figcaption></figure>')
+
+
+def _flat_reduced(rgba, factor: int):
+    """``rgba`` on a white background, box-reduced by ``factor``, one band of rows at a time.
+
+    A 300 dpi figure can be tens of megapixels; whole-image copies (the
+    flattened RGB, the alpha mask) would each take hundreds of megabytes.
+    Bands are a multiple of ``factor`` rows high, so every box falls inside
+    one band and the result is the same as reducing the whole image.
+    """
+    from PIL import Image
+
+    width, height = rgba.size
+    reduced = Image.new("RGB", (-(-width // factor), -(-height // factor)))
+    rows = factor * max(1, _BAND_PIXELS // (width * factor))
+    for top in range(0, height, rows):
+        band = rgba.crop((0, top, width, min(top + rows, height)))
+        flat = Image.new("RGB", band.size, "white")
+        flat.paste(band, mask=band.getchannel("A"))
+        reduced.paste(flat.reduce(factor) if factor > 1 else flat, (0, top // factor))
+    return reduced
 
 
 _CAPTIONS = {

@@ -31,8 +31,8 @@ from matplotlib.figure import Figure
 from framing._stats import wilson_interval
 from framing._tokens import shared_tokens
 from framing._version import __version__
-from framing.agency import agency_shares, harm_reports
-from framing.casualties import casualty_figures, casualty_sources
+from framing.agency import agency_shares
+from framing.casualties import casualty_sources, reports_and_figures
 from framing.clusters import cluster_articles
 from framing.corpus import Corpus, as_corpus
 from framing.counting import count_terms, find_matches, select_voice
@@ -329,6 +329,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
             notes.append(f"No clustering: {error}.")
     else:
         notes.append("No clustering: it needs at least 3 articles.")
+    del own_words  # a blanked copy of every text: free it before the analyses, figures and page
     clock.lap("clustering")
     analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs, progress)
     clock.lap("voice_referents_sourcing_agency")
@@ -417,10 +418,10 @@ def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs=
                                                            "referent", "referent_cue", "sentence"])
         tables["referents"] = pd.DataFrame(columns=[group, "lexicon", "kind", "axis", "referent", "pole", "count",
                                                     "referent_total", "share", "ci_low", "ci_high"])
-    reports = grouped(harm_reports(corpus, n_jobs=n_jobs, progress=progress))
+    reports, figures = reports_and_figures(corpus, n_jobs=n_jobs, progress=progress)
+    reports, figures = grouped(reports), grouped(figures)
     tables["agency"] = reports
     tables["agency_shares"] = agency_shares(reports[reports["voice"].isin(voices)], by=group)
-    figures = grouped(casualty_figures(corpus, n_jobs=n_jobs, progress=progress))
     tables["casualties"] = figures
     tables["casualty_sources"] = casualty_sources(figures[figures["voice"].isin(voices)], by=group)
     return tables
