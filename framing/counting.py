@@ -27,7 +27,7 @@ from framing.lexicon import Lexicon, load_lexicons
 from framing.matching import matcher_for
 from framing.readers import CorpusStream
 from framing.text import character_classes, count_tokens, normalize_text, split_sentences
-from framing.voice import VOICES, check_voice, quoted_spans, segment_voice, voice_at
+from framing.voice import VOICES, check_voice, quoted_voices, segment_voice, voice_at
 
 __all__ = ["count_tables", "count_terms", "find_matches", "kwic", "summarize_poles"]
 
@@ -44,7 +44,7 @@ def _count_chunk(lexicons: tuple[Lexicon, ...], articles: list[tuple[str, str]])
     for article_id, text in articles:
         normalized, classes, matches, _ = _match_article(matcher, text, speakers=False)
         tokens.append(count_tokens(normalized.text, classes))
-        voices = _voice_labels(text, [normalized.original_span(m.start, m.end)[0] for m in matches])
+        voices = quoted_voices(text, [normalized.original_span(m.start, m.end)[0] for m in matches])
         tally: dict[int, list[int]] = {}
         for match, voice in zip(matches, voices):
             tally.setdefault(match.entry, [0] * len(VOICES))[slot[voice]] += 1
@@ -93,7 +93,7 @@ def _match_article(matcher, text: str, *, speakers: bool = True):
     The text is normalised once; its character classes serve both the
     matcher's word boundaries and the token count. The voice segmentation
     runs only when there are matches, and only when ``speakers`` are wanted
-    (otherwise the voices are empty: see :func:`_voice_labels`).
+    (otherwise the voices are empty: see :func:`framing.voice.quoted_voices`).
     """
     normalized = normalize_text(text)
     classes = character_classes(normalized.text)
@@ -101,19 +101,6 @@ def _match_article(matcher, text: str, *, speakers: bool = True):
     voices = voice_at(segment_voice(text), [normalized.original_span(m.start, m.end)[0] for m in matches]) \
         if matches and speakers else []
     return normalized, classes, matches, voices
-
-
-def _voice_labels(text: str, positions: list[int]) -> list[str]:
-    """The voice at each position, from the quoted spans alone (no speakers: what counting needs)."""
-    if not positions:
-        return []
-    spans = quoted_spans(text)
-    starts = [start for start, _, _ in spans]
-    labels = []
-    for position in positions:
-        slot = bisect.bisect_right(starts, position) - 1
-        labels.append(spans[slot][2] if slot >= 0 and position < spans[slot][1] else "narration")
-    return labels
 
 
 def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:

@@ -5,8 +5,8 @@ Matching works in two steps over lower-cased normalised text:
 1. **Find where a term may start.** The default engine runs an Aho-Corasick
    automaton (the Rust ``aho-corasick`` crate, through ``ahocorasick_rs``) over
    the first word of every term, then keeps the hits that start a word (and,
-   for a complete first word, end one), checked for all hits at once with
-   numpy. The fallback engine, used when that package is missing or when
+   for a complete first word, end one), looked up in the text's character
+   classes. The fallback engine, used when that package is missing or when
    asked for, is one trie-shaped regular expression (shared prefixes written
    once, no ``re.IGNORECASE``).
 2. **Decide what matches there.** A walk over a word-level trie lists every
@@ -51,6 +51,7 @@ _WORD_RE = re.compile(r"\w+")
 _GAP_RE = re.compile(r"\W+")
 _END = "\x00end"
 _WILD = "\x00wild"
+_STEM_LENGTHS = "\x00stem lengths"
 _SEP = "\x00sep"
 
 
@@ -130,6 +131,7 @@ class TermMatcher:
                                            for phrase in term.exclude]
             if term.case_sensitive:
                 self._case_checks[index] = _term_regex(term.text, case_sensitive=True)
+        self._checked = self._exclusions.keys() | self._case_checks.keys()  # the entries _accept must look at
         self._max_exclusion = max((len(p) for t in (e.term for e in self.entries) for p in t.exclude), default=0)
         body = _render_char_trie(char_trie) if char_trie else r"(?!x)x"
         self.pattern = re.compile(r"\b" + body if char_trie else body)
@@ -140,7 +142,7 @@ class TermMatcher:
             is_stem = entry.term.wildcard and len(words) == 1
             first_words[words[0]] = first_words.get(words[0], True) and not is_stem
         self._first_words = sorted(first_words)
-        self._needs_word_end = np.array([first_words[word] for word in self._first_words], dtype=bool)
+        self._needs_word_end = [first_words[word] for word in self._first_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._first_words) if (
             self.engine == "aho-corasick" and self._first_words) else None
 
@@ -150,7 +152,9 @@ class TermMatcher:
             separator = separators[position - 1] if position else ""
             last = position == len(words) - 1
             if last and wildcard:
-                node.setdefault(_WILD, {}).setdefault((separator, word), []).append(index)
+                stems = node.setdefault(_WILD, {})
+                stems.setdefault((separator, word), []).append(index)
+                node[_STEM_LENGTHS] = sorted({len(stem) for _, stem in stems if len(stem) >= MIN_WILDCARD_STEM})
                 return
             node = node.setdefault((separator, word), {})
         node.setdefault(_END, []).append(index)
@@ -188,15 +192,17 @@ class TermMatcher:
             position = found.start() + 1
 
     def _starts_by_automaton(self, lower: str, classes: np.ndarray | None) -> list[int]:
+        # A plain loop over the hits, not numpy: an article has a few dozen hits, too few to repay
+        # numpy's overhead per call (with israel_gaza, most are "aid" inside "said": no word start).
         hits = self._automaton.find_matches_as_indexes(lower, overlapping=True)
         if not hits:
             return []
-        pattern, start, end = np.array(hits, dtype=np.int64).T
-        word = ((character_classes(lower) if classes is None else classes) & WORD_CHARACTER).astype(bool)
-        word = np.append(word, False)  # a word never continues past the end of the text
-        keep = ~word[start - 1] | (start == 0)
-        keep &= ~(self._needs_word_end[pattern] & word[end])
-        return np.unique(start[keep]).tolist()
+        # One flag byte per character, and a non-word one past the end of the text.
+        flags = (character_classes(lower) if classes is None else classes).tobytes() + b"\0"
+        needs_word_end = self._needs_word_end
+        return sorted({start for pattern, start, end in hits
+                       if not (start and flags[start - 1] & WORD_CHARACTER)
+                       and not (needs_word_end[pattern] and flags[end] & WORD_CHARACTER)})
 
     def _terms_at(self, text: NormalizedText, lower: str, start: int):
         """Every (start, end, entry) whose term matches at ``start``."""
@@ -207,8 +213,10 @@ class TermMatcher:
         while word_match is not None and node:
             word, end = word_match.group(), word_match.end()
             stems = node.get(_WILD)
-            if stems:  # wildcard terms whose stem begins this word
-                for length in range(MIN_WILDCARD_STEM, len(word) + 1):
+            if stems:  # wildcard terms whose stem begins this word; only the lengths of stems here can match
+                for length in node[_STEM_LENGTHS]:
+                    if length > len(word):
+                        break
                     for index in stems.get((separator, word[:length]), ()):
                         found.append((start, end, index))
             node = node.get((separator, word))
@@ -216,22 +224,29 @@ class TermMatcher:
                 break
             for index in node.get(_END, ()):
                 found.append((start, end, index))
+            if len(node) == 1 and _END in node:  # no longer term goes on: skip reading the next word
+                break
             gap = _GAP_RE.match(lower, end)
             if gap is None:
                 break
             gap_text = gap.group()
             separator = SPACE_OR_HYPHEN if _SEPARATOR_RE.match(gap_text) else gap_text
             word_match = _WORD_RE.match(lower, gap.end())
-        return [candidate for candidate in found if self._accept(text, lower, *candidate)]
+        return [candidate for candidate in found
+                if candidate[2] not in self._checked or self._accept(text, lower, *candidate)]
 
     def _accept(self, text: NormalizedText, lower: str, start: int, end: int, index: int) -> bool:
         check = self._case_checks.get(index)
         if check is not None and not check.fullmatch(text.text, start, end):
             return False
-        for exclusion in self._exclusions.get(index, ()):
-            window_start = max(0, start - self._max_exclusion)
-            window_end = min(len(lower), end + self._max_exclusion)
-            haystack = text.text if exclusion.flags & re.IGNORECASE == 0 else lower
+        exclusions = self._exclusions.get(index)
+        if not exclusions:
+            return True
+        window_start = max(0, start - self._max_exclusion)
+        window_end = min(len(lower), end + self._max_exclusion)
+        # A term's exclusions share its case rule (see _term_regex).
+        haystack = text.text if self.entries[index].term.case_sensitive else lower
+        for exclusion in exclusions:
             # search from every position, not finditer: occurrences of an exclusion may overlap each other
             position = window_start
             while (occurrence := exclusion.search(haystack, position, window_end)) is not None:

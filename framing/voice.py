@@ -53,8 +53,8 @@ from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.text import ABBREVIATIONS
 
-__all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_spans", "segment_voice", "shared_voices",
-           "voice_at", "voice_spans"]
+__all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_voices", "segment_voice",
+           "shared_voices", "voice_at", "voice_spans"]
 
 #: The voice labels, in the order tables and figures show them.
 VOICES = ("narration", "quotation", "scare_quote")
@@ -88,6 +88,8 @@ _OPEN_DOUBLE = "\u201c\u201e\u00ab"
 _CLOSE_DOUBLE = "\u201d\u00bb"
 _OPEN_SINGLE = "\u2018\u201a\u2039"
 _CLOSE_SINGLE = "\u2019\u203a"
+#: Double marks that, opening a paragraph, continue a quotation left open at the end of the one before.
+_CONTINUING_MARKS = "\"\u201c\u201e\u00ab"
 _MARK_RE = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
@@ -198,8 +200,17 @@ def _direction(text: str, position: int, paragraph: tuple[int, int]) -> str:
 
 def _find_quotes(text: str) -> list[_Quote]:
     """Top-level quoted regions (nested single quotes are part of their double quote)."""
+    return _quotes_in(text, _paragraphs(text))
+
+
+def _quotes_in(text: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
+    """The quoted regions of some consecutive paragraphs of ``text``, read as :func:`_find_quotes` reads them.
+
+    A quotation crosses into the next paragraph only when that paragraph
+    opens with one of :data:`_CONTINUING_MARKS`, so paragraphs that start and
+    end a :func:`_quotation_block` give the same quotes alone as in the whole text.
+    """
     quotes: list[_Quote] = []
-    paragraphs = _paragraphs(text)
     open_double: tuple[int, int] | None = None  # (position of the opening mark, paragraph start)
     for index, paragraph in enumerate(paragraphs):
         start, end = paragraph
@@ -231,7 +242,7 @@ def _find_quotes(text: str) -> list[_Quote]:
                 open_single = None
         if open_double is not None:
             following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-            continues = following is not None and text[following[0]] in "\"\u201c\u201e\u00ab"
+            continues = following is not None and text[following[0]] in _CONTINUING_MARKS
             if not continues:
                 quote_start = open_double[0]
                 quotes.append(_Quote(quote_start, end, quote_start + 1, end, open_double[1]))
@@ -245,23 +256,24 @@ def _words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
-    """Where sentences start and end in ``text`` (after and at each break that is not an abbreviation's period).
+    """Where sentences may start and end in ``text`` (after and at each match of the break pattern).
 
     Computed once per text and looked up by bisection: helpers ask for the
-    sentence around many positions of the same text.
+    sentence around many positions of the same text. A break at an
+    abbreviation's period is no break; the lookups skip those as they meet
+    them, which is much cheaper than checking every period of a long text
+    for the few sentences that are asked about.
     """
-    starts, ends = [], []
-    for match in _SENTENCE_BREAK_RE.finditer(text):
-        if not _ends_with_abbreviation(text, match.start()):
-            starts.append(match.end())
-            ends.append(match.start() + 1)
-    return starts, ends
+    spans = [match.span() for match in _SENTENCE_BREAK_RE.finditer(text)]
+    return [end for _, end in spans], [start + 1 for start, _ in spans]
 
 
 def _sentence_start(text: str, position: int, floor: int) -> int:
     """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
-    starts, _ = _sentence_breaks(text)
+    starts, ends = _sentence_breaks(text)
     slot = bisect.bisect_right(starts, position) - 1
+    while slot >= 0 and _ends_with_abbreviation(text, ends[slot] - 1):
+        slot -= 1
     return max(starts[slot], floor) if slot >= 0 else floor
 
 
@@ -269,6 +281,8 @@ def _sentence_end(text: str, position: int, ceiling: int) -> int:
     """End of the sentence that goes on at ``position``, not after ``ceiling`` (a paragraph end)."""
     _, ends = _sentence_breaks(text)
     slot = bisect.bisect_left(ends, position + 1)
+    while slot < len(ends) and _ends_with_abbreviation(text, ends[slot] - 1):
+        slot += 1
     return min(ends[slot], ceiling) if slot < len(ends) else ceiling
 
 
@@ -571,25 +585,73 @@ def segment_voice(text: str) -> list[VoiceSpan]:
     return _segment(text)
 
 
-def quoted_spans(text: str) -> list[tuple[int, int, str]]:
-    """The quotations and scare quotes of a text, ``(start, end, voice)``, without looking for speakers.
+def quoted_voices(text: str, positions) -> list[str]:
+    """The voice at each position of a text, as :func:`segment_voice` gives it, without looking for speakers.
 
-    The voices are those of :func:`segment_voice` (everything else is
-    narration), at a fraction of the cost: counting needs only the voice of
-    each match, not who speaks.
+    Counting needs the voice of a few matches, not of every quote: only the
+    paragraphs around the positions are read for quotation marks (see
+    :func:`_quotation_block`), and only the quotes that hold a position are
+    classified.
+
+    Parameters
+    ----------
+    text : str
+        An article's displayed text.
+    positions : sequence of int
+        Character positions in ``text``.
+
+    Returns
+    -------
+    list of str
+        One of :data:`VOICES` per position.
     """
-    if not text:
-        return []
-    quotes = _find_quotes(text)
-    if not quotes:
+    if not positions:
         return []
     paragraphs = _paragraphs(text)
+    paragraph_starts = [start for start, _ in paragraphs]
     paragraph_ends = [end for _, end in paragraphs]
-    spans = []
-    for quote in quotes:
-        slot = min(bisect.bisect_left(paragraph_ends, quote.end), len(paragraphs) - 1)
-        spans.append((quote.start, quote.end, _classify(text, quote, paragraph_ends[slot], speakers=False)[0]))
-    return spans
+    blocks: dict[int, tuple[list[int], list[_Quote]]] = {}  # quote starts and quotes, by first paragraph
+    voices: dict[int, str] = {}  # by quote start
+    labels = []
+    for position in positions:
+        slot = bisect.bisect_right(paragraph_starts, position) - 1
+        quote = None
+        if slot >= 0:
+            first, last = _quotation_block(text, paragraphs, slot)
+            if first not in blocks:
+                quotes = _quotes_in(text, paragraphs[first:last])
+                blocks[first] = [item.start for item in quotes], quotes
+            starts, quotes = blocks[first]
+            index = bisect.bisect_right(starts, position) - 1
+            quote = quotes[index] if index >= 0 and position < quotes[index].end else None
+        if quote is None:
+            labels.append("narration")
+            continue
+        if quote.start not in voices:
+            voices[quote.start] = _quote_voice(text, quote, paragraph_ends)
+        labels.append(voices[quote.start])
+    return labels
+
+
+def _quotation_block(text: str, paragraphs: list[tuple[int, int]], slot: int) -> tuple[int, int]:
+    """The paragraphs ``[first, last)`` that a quotation may run through to reach paragraph ``slot``.
+
+    A quotation left open continues only into a paragraph that opens with one
+    of :data:`_CONTINUING_MARKS`, so no quotation crosses into ``first`` or
+    out of ``last - 1``.
+    """
+    first, last = slot, slot + 1
+    while first > 0 and text[paragraphs[first][0]] in _CONTINUING_MARKS:
+        first -= 1
+    while last < len(paragraphs) and text[paragraphs[last][0]] in _CONTINUING_MARKS:
+        last += 1
+    return first, last
+
+
+def _quote_voice(text: str, quote: _Quote, paragraph_ends: list[int]) -> str:
+    """The voice of one quote, without its speaker; ``paragraph_ends`` are those of every paragraph of ``text``."""
+    slot = min(bisect.bisect_left(paragraph_ends, quote.end), len(paragraph_ends) - 1)
+    return _classify(text, quote, paragraph_ends[slot], speakers=False)[0]
 
 
 def _segment(text: str) -> list[VoiceSpan]:

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import Article, Corpus, FramingError, find_matches
-from framing.voice import check_voice, keep_voices, quoted_spans, segment_voice, voice_at, voice_spans
+from framing.voice import check_voice, keep_voices, quoted_voices, segment_voice, voice_at, voice_spans
 
 SEED_000 = "000_8015344880bb54a8"
 SEED_002 = "002_01f7d1bb75bbb616"
@@ -158,12 +158,17 @@ def test_check_voice_names_the_bad_value():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list("ab .,:\n'\"\u201c\u201d\u2018\u2019") + ["said ", "He ", "X ", "Sam said: "]),
                 max_size=80).map("".join))
-def test_quoted_spans_are_the_non_narration_spans_of_segment_voice(text):
-    full = [(span.start, span.end, span.voice) for span in segment_voice(text) if span.voice != "narration"]
-    assert quoted_spans(text) == [span for span in full]
+def test_quoted_voices_are_the_voices_of_segment_voice(text):
+    """Counting's shortcut (only the quotes around each position, no speakers) gives the full segmentation's voice."""
+    positions = range(len(text))
+    assert quoted_voices(text, positions) == [span.voice for span in voice_at(segment_voice(text), positions)]
 
 
-def test_quoted_spans_of_the_seeds_match_the_full_segmentation(seed_corpus):
+def test_quoted_voices_of_the_seeds_match_the_full_segmentation(seed_corpus):
+    seen = set()
     for article in seed_corpus:
-        full = [(s.start, s.end, s.voice) for s in segment_voice(article.text) if s.voice != "narration"]
-        assert quoted_spans(article.text) == full
+        positions = range(len(article.text))
+        full = [span.voice for span in voice_at(segment_voice(article.text), positions)]
+        assert quoted_voices(article.text, positions) == full
+        seen.update(full)
+    assert seen == {"narration", "quotation", "scare_quote"}
