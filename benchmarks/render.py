@@ -6,7 +6,12 @@ without measuring again (``python benchmarks/run.py --render-only``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from harness import REGISTRY
+
+#: Hand-written notes on the hot spots found by profiling and what was changed, with before and after numbers.
+HOTSPOTS = Path(__file__).with_name("HOTSPOTS.md")
 
 __all__ = ["render_markdown"]
 
@@ -102,5 +107,10 @@ def render_markdown(results: dict) -> str:
         elif registered:
             lines += registered.render(result)
         lines.append("")
+    if HOTSPOTS.exists():
+        notes = HOTSPOTS.read_text(encoding="utf-8").splitlines()
+        lines += [f"## {len(results['benchmarks']) + 1}. Profiling: hot spots and what changed", "",
+                  "(Written by hand in `benchmarks/HOTSPOTS.md`; the figures above are this run's.)", "",
+                  *notes[1:] if notes and notes[0].startswith("# ") else notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 

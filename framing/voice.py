@@ -126,7 +126,7 @@ _MAX_SCARE_WORDS = 4
 _MAX_SPEAKER_WORDS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoiceSpan:
     """A stretch of an article's text in one voice.
 
