@@ -4,9 +4,8 @@ end to end
     ``framing report CORPUS --out benchmarks/.work/report_allsides --formats png
     --lexicon us_politics`` in a fresh process, as a user runs it: wall time,
     CPU time and the peak RSS of that process (``ru_maxrss`` from ``os.wait4``).
-    Best of :data:`END_TO_END_REPEATS` runs. The same command with the default
-    lexicon (``israel_gaza``, written for Israel–Gaza coverage) runs once more
-    for comparison: the lexicon changes the cost of counting.
+    Best of :data:`END_TO_END_REPEATS` runs (one: a run takes minutes, and the
+    stage run below is a second measurement of the same work).
 stages
     ``python benchmarks/worker.py report``: ``load_corpus``, then
     ``write_report`` with the same options, in a fresh process, with the wall
@@ -25,9 +24,8 @@ from pathlib import Path
 from harness import MB, Context, benchmark, log, run_child, summarize_runs, target
 
 LEXICON = "us_politics"
-DEFAULT_LEXICON = "israel_gaza"
 FORMATS = "png"
-END_TO_END_REPEATS = 2
+END_TO_END_REPEATS = 1
 WALL_TARGET_SECONDS = 180
 LATER_WALL_TARGET_SECONDS = 90
 MEMORY_TARGET_MB = 2000
@@ -39,24 +37,25 @@ STAGE_LABELS = {
     "profiles": "profiles (`profile_outlets`)",
     "distinctive_terms": "distinctive terms (n-grams and lexicon)",
     "clustering": "clustering (`cluster_articles`)",
+    "voice_referents_sourcing_agency": "voice shares, referents, harm reports and casualty figures",
     "tables": "tables (articles table, CSV files)",
     "figures": "figures (PNG)",
     "html": "HTML page",
 }
 
 
-def _report_argv(context: Context, out: Path, lexicon: str | None) -> list[str]:
+def _report_argv(context: Context, out: Path) -> list[str]:
     """``framing report`` through the console script beside the harness's interpreter."""
     script = Path(context.python).with_name("framing")
     if not script.exists():
         raise RuntimeError(f"the framing command is not installed beside {context.python}; "
                            "install the project (make test) first")
     return [str(script), "report", str(context.corpus_file), "--out", str(out), "--formats", FORMATS,
-            *(["--lexicon", lexicon] if lexicon else [])]
+            "--lexicon", LEXICON]
 
 
-def _run_report(context: Context, out: Path, lexicon: str | None) -> dict:
-    argv = _report_argv(context, out, lexicon)
+def _run_report(context: Context, out: Path) -> dict:
+    argv = _report_argv(context, out)
     child = run_child(argv, cwd=context.repo)
     if child.returncode != 0:
         raise RuntimeError(f"framing report failed with exit code {child.returncode}: {shlex.join(argv)}")
@@ -81,12 +80,12 @@ def _stage_run(context: Context, out: Path) -> dict:
 
 def _render(result: dict) -> list[str]:
     """Markdown section of the end-to-end report benchmark."""
-    runs, stages, default = result["end_to_end"], result["stages"], result["default_lexicon"]
+    runs, stages = result["end_to_end"], result["stages"]
     seconds, cpu = runs["seconds"], runs["cpu_seconds"]
     lines = [
         f"Corpus: `{result['corpus']}`, {stages['n_articles']:,} articles from {stages['n_outlets']:,} outlets, "
         f"{stages['text_bytes'] / MB:,.1f} MB of article text. Lexicon: `{result['lexicon']}` (the one written for "
-        f"this US corpus; the command's default is `{DEFAULT_LEXICON}`, measured once below).",
+        f"this US corpus).",
         "",
         "Reproduce (from the repository root; the whole benchmark is "
         "`python benchmarks/run.py --only report_end_to_end`):",
@@ -101,8 +100,6 @@ def _render(result: dict) -> list[str]:
         f"**{runs['peak_rss_bytes'] / MB:,.0f}** |",
         f"| every run | {', '.join(f'{value:.1f}' for value in seconds['runs'])} | "
         f"{', '.join(f'{value:.1f}' for value in cpu['runs'])} | |",
-        f"| same command, default lexicon `{default['lexicon']}` (one run) | {default['wall_seconds']:.1f} | "
-        f"{default['cpu_seconds']:.1f} | {default['peak_rss_bytes'] / MB:,.0f} |",
         f"| stage run (`worker.py report`, below) | {stages['wall_seconds']:.1f} | {stages['cpu_seconds']:.1f} | "
         f"{stages['peak_rss_bytes'] / MB:,.0f} |",
         "",
@@ -151,15 +148,12 @@ def report_end_to_end(context: Context) -> dict:
     runs = []
     for repeat in range(1, END_TO_END_REPEATS + 1):
         log(f"run {repeat}/{END_TO_END_REPEATS}: framing report --lexicon {LEXICON} in a fresh process")
-        runs.append(_run_report(context, out, LEXICON))
+        runs.append(_run_report(context, out))
         log(f"  {runs[-1]['wall_seconds']:.1f} s wall, {runs[-1]['cpu_seconds']:.1f} s CPU, "
             f"peak RSS {runs[-1]['peak_rss_bytes'] / MB:,.0f} MB")
     index_html_bytes = (out / "index.html").stat().st_size
     tables_bytes = sum(path.stat().st_size for path in (out / "tables").glob("*.csv"))
 
-    log(f"framing report with the default lexicon ({DEFAULT_LEXICON})")
-    default = {"lexicon": DEFAULT_LEXICON, **_run_report(context, context.work_path("report_allsides_default"), None)}
-    log(f"  {default['wall_seconds']:.1f} s wall, peak RSS {default['peak_rss_bytes'] / MB:,.0f} MB")
 
     log("stage breakdown: worker.py report")
     stages = _stage_run(context, context.work_path("report_allsides_stages"))
@@ -175,7 +169,6 @@ def report_end_to_end(context: Context) -> dict:
         "command": command,
         "end_to_end": {"seconds": wall, "cpu_seconds": summarize_runs([run["cpu_seconds"] for run in runs]),
                        "peak_rss_bytes": max(run["peak_rss_bytes"] for run in runs)},
-        "default_lexicon": default,
         "stages": stages,
         "index_html_bytes": index_html_bytes,
         "tables_bytes": tables_bytes,

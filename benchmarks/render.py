@@ -111,6 +111,6 @@ def render_markdown(results: dict) -> str:
         notes = HOTSPOTS.read_text(encoding="utf-8").splitlines()
         lines += [f"## {len(results['benchmarks']) + 1}. Profiling: hot spots and what changed", "",
                   "(Written by hand in `benchmarks/HOTSPOTS.md`; the figures above are this run's.)", "",
-                  *notes[1:] if notes and notes[0].startswith("# ") else notes]
+                  *(notes[1:] if notes and notes[0].startswith("# ") else notes)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
