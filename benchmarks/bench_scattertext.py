@@ -754,7 +754,7 @@ def scattertext_peer(context: Context) -> dict:
     ovr_seconds = {side: ovr[side]["median_seconds"] for side in ("framing", "scattertext", "scattertext_scikit")}
     ratio_pandas = pair_seconds["scattertext"] / pair_seconds["framing"]
     return {
-        "command": " ".join(["python", "benchmarks/bench_scattertext.py", *argv[3:]]),
+        "command": " ".join(["python", "benchmarks/bench_scattertext.py", *argv[2:]]),
         "pair": inputs["pair"], "pair_articles": sum(inputs["articles"]["pair"].values()),
         "pair_mb": inputs["text_bytes"]["pair"] / 1e6, "n_outlets": len(inputs["outlets"]),
         "ovr_articles": sum(inputs["articles"]["ovr"].values()), "ovr_calls": ovr["scattertext"]["runs"][0]["n_calls"],
