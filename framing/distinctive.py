@@ -43,8 +43,6 @@ REST_LABEL = "(rest)"
 
 _FEATURES = ("ngrams", "lexicon")
 _LEXICON_KEYS = ["lexicon", "kind", "axis", "pole"]
-#: Comparisons are computed in blocks of about this many (comparison, term) cells, to bound memory.
-_BLOCK_CELLS = 2**20
 
 
 def _log_odds(counts_i, counts_j, prior, n_i, n_j, prior_total):
@@ -120,31 +118,44 @@ def log_odds_dirichlet(counts_i, counts_j, prior, *, n_i=None, n_j=None, prior_t
 
 def _holm(p_values: np.ndarray) -> np.ndarray:
     """Holm step-down adjusted p-values along the last axis of a 2-D array."""
-    rows, columns = np.indices(p_values.shape).reshape(2, -1)
-    return _holm_at(p_values, rows, columns).reshape(p_values.shape)
+    weights = np.ones(p_values.shape[1], dtype=np.int64)
+    return np.array([_holm_of(row, weights, row) for row in p_values]).reshape(p_values.shape)
 
 
-def _holm_at(p_values: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Holm-adjusted p-values of the cells ``(rows, columns)`` (``rows`` sorted), each row one family of tests.
+def _holm_of(p_values: np.ndarray, weights: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values of ``wanted``, in the family of ``p_values`` each repeated ``weights`` times.
 
     Holm multiplies the ``k``-th smallest of ``n`` p-values by ``n - k + 1``
     and takes the running maximum. Tied p-values all get the value at the
     first of them (the products along a tie decrease, so the running maximum
-    stops growing there), so a cell's value is found by the position of its
-    p-value among the sorted ones: only the p-values are sorted, not the
-    cells, and only those up to the largest p-value asked for.
+    stops growing there), so a repeated p-value needs one product, at the
+    position of its first copy, and a wanted p-value is looked up by its
+    place among the sorted ones. Only the p-values up to the largest wanted
+    one are sorted.
     """
-    n_tests = p_values.shape[1]
-    adjusted = np.empty(len(rows))
-    bounds = np.searchsorted(rows, np.arange(p_values.shape[0] + 1))
-    for row in np.flatnonzero(np.diff(bounds)):
-        cells = slice(bounds[row], bounds[row + 1])
-        wanted = p_values[row, columns[cells]]
-        largest = wanted.max()
-        ordered = np.sort(p_values[row] if np.isnan(largest) else p_values[row][p_values[row] <= largest])
-        ranked = np.minimum(np.maximum.accumulate(ordered * (n_tests - np.arange(len(ordered)))), 1.0)
-        adjusted[cells] = ranked[np.searchsorted(ordered, wanted)]
-    return adjusted
+    n_tests = int(weights.sum())
+    if len(wanted) and not np.isnan(wanted.max()):
+        below = p_values <= wanted.max()
+        p_values, weights = p_values[below], weights[below]
+    order = np.argsort(p_values)
+    ordered, repeats = p_values[order], weights[order]
+    first = np.cumsum(repeats) - repeats  # position of each value's first copy among all n_tests
+    ranked = np.minimum(np.maximum.accumulate(ordered * (n_tests - first)), 1.0)
+    return ranked[np.searchsorted(ordered, wanted)]
+
+
+def _kth_largest(values: np.ndarray, weights: np.ndarray, k: int) -> float:
+    """The ``k``-th largest of ``values`` each repeated ``weights`` (>= 1) times; NaN sorts last.
+
+    NaN too when fewer than ``k`` copies are not NaN, like
+    ``-np.partition(-repeated, k - 1)[k - 1]``.
+    """
+    if len(values) > k:  # every weight is at least 1, so the k largest values hold the k-th largest copy
+        kept = np.argpartition(-values, k - 1)[:k]
+        values, weights = values[kept], weights[kept]
+    order = np.argsort(-values)
+    position = np.searchsorted(np.cumsum(weights[order]), k)
+    return values[order[position]] if position < len(values) else np.nan
 
 
 def _article_weights(ids: list[str], weights, exclude_articles) -> np.ndarray:
@@ -256,7 +267,9 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
             if place > 1:
                 gram_codes = distinct_by_n[place][gram_codes]
         gram_words[:, 0] = gram_codes
-        terms += [" ".join(vocabulary[word] for word in row) for row in gram_words.tolist()]
+        # Column by column: one list lookup per word and one join per n-gram, not a generator per n-gram.
+        word_columns = (map(vocabulary.__getitem__, gram_words[:, place].tolist()) for place in range(n))
+        terms += map(" ".join, zip(*word_columns))
     matrix = _count_matrix(columns, article_of_word, word_offsets, n_columns)
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
 
@@ -500,10 +513,9 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         counts = select_voice(counts, voice)
     corpus = keep_voices(corpus, voice)  # token totals and n-grams from the selected voices only
 
-    articles = corpus.to_frame()
     labels = corpus.group_labels(by).to_numpy()
     article_weights = _article_weights(corpus.ids, weights, exclude_articles)
-    tokens = articles["n_tokens"].to_numpy(float) * article_weights
+    tokens = np.array([corpus.n_tokens(article) for article in corpus], dtype=float) * article_weights
     group_names = sorted(set(labels[tokens > 0]))
     if pair is not None:
         if isinstance(pair, str) or not isinstance(pair, Iterable) or len(tuple(pair)) != 2:
@@ -543,19 +555,25 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                              prior=prior, prior_scale=prior_scale, n_features=n_features, terms=terms,
                              features=features, significance_level=significance_level, top=top)
     if pair is None:
-        sides = np.arange(len(group_names))
+        pieces = [comparison.rows(side, None) for side in range(len(group_names))]
     else:
-        sides = np.array([group_index[pair[0]]])
-    n_terms = len(terms)
-    block = max(1, _BLOCK_CELLS // max(n_terms, 1))
-    pieces = [comparison.rows(sides[start:start + block], None if pair is None else group_index[pair[1]])
-              for start in range(0, len(sides), block)]
+        pieces = [comparison.rows(group_index[pair[0]], group_index[pair[1]])]
     return pd.DataFrame({name: pieces[0][name] if isinstance(pieces[0][name], str)
                          else np.concatenate([piece[name] for piece in pieces]) for name in pieces[0]})
 
 
 class _Comparison:
-    """The log-odds of groups against the rest or another group, computed a block of groups at a time."""
+    """The log-odds of one group against the rest or against another group, over every term.
+
+    Against the rest, a term the group does not use has a count of 0 there
+    and its whole total in the rest, so everything about it depends on that
+    total alone. Such terms are computed once per distinct total (a *level*)
+    and stand in for all the terms of their level, so a comparison costs the
+    terms the group uses plus the levels, not the whole vocabulary: hundreds
+    of groups each use a small part of a large corpus's n-grams. The values
+    are the same floats as term by term, since each is the same operations on
+    the same numbers.
+    """
 
     def __init__(self, *, group_names, group_counts, group_tokens, totals, corpus_tokens, prior, prior_scale,
                  n_features, terms, features, significance_level, top):
@@ -566,39 +584,33 @@ class _Comparison:
         n_terms = len(terms)
         self.term_rank = np.empty(n_terms, dtype=np.int64)
         self.term_rank[np.argsort(terms["term"].to_numpy(object), kind="stable")] = np.arange(n_terms)
+        self.group_counts.sort_indices()  # the used terms of a group, sorted, to look terms up among them
+        self.levels, self.level_of_term = np.unique(totals, return_inverse=True)
+        self.level_size = np.bincount(self.level_of_term, minlength=len(self.levels))
+        # Terms by level, then in output order among equal z: a level's first terms are the ones shown.
+        self.members = np.lexsort((self.term_rank, self.level_of_term))
+        self.level_start = np.cumsum(self.level_size) - self.level_size
 
-    def rows(self, sides: np.ndarray, versus_side: int | None) -> dict:
-        """Columns of the output rows of the comparisons of ``sides`` (group positions), in output order."""
-        counts_i = self.group_counts[sides].toarray()
-        n_i = self.group_tokens[sides][:, None]
-        if versus_side is None:
-            counts_j = self.totals[None, :] - counts_i
-            n_j = self.corpus_tokens - n_i
-            versus = np.full(len(sides), REST_LABEL, dtype=object)
-        else:
-            counts_j = self.group_counts[[versus_side]].toarray()
-            n_j = self.group_tokens[[versus_side]][:, None]
-            versus = np.array([self.group_names[versus_side]], dtype=object)
+    def rows(self, side: int, versus_side: int | None) -> dict:
+        """Columns of the output rows of the comparison of group ``side`` with ``versus_side`` (None: the rest)."""
+        term, level, weight, counts_i, counts_j, totals = self._cells(side, versus_side)
+        n_i = self.group_tokens[side]
+        n_j = self.corpus_tokens - n_i if versus_side is None else self.group_tokens[versus_side]
         counts_j = np.maximum(counts_j, 0.0)  # float round-off of totals - counts
         if self.prior == "pooled":
-            prior_counts = self.prior_scale * (n_i + n_j) * self.totals[None, :] / self.corpus_tokens
             prior_total = self.prior_scale * (n_i + n_j)
+            prior_counts = prior_total * totals / self.corpus_tokens
         else:
-            prior_counts = np.full(counts_i.shape, float(self.prior))
+            prior_counts = np.full(len(term), float(self.prior))
             prior_total = float(self.prior) * self.n_features
         delta, se, z = _log_odds(counts_i, counts_j, prior_counts, n_i, n_j, prior_total)
         p_value = 2.0 * ndtr(-np.abs(z))
 
-        comparison, term_position = self._order(z)
-        cell = comparison * z.shape[1] + term_position
-        p_adjusted = _holm_at(p_value, comparison, term_position)
-
-        def flat(values):
-            return np.broadcast_to(values, z.shape).ravel()[cell]
-
+        cell, term_position = self._order(z, term, level, weight)
         columns = {
-            "group": self.group_names[sides][comparison],
-            "versus": versus[comparison],
+            "group": np.full(len(cell), self.group_names[side], dtype=object),
+            "versus": np.full(len(cell), REST_LABEL if versus_side is None else self.group_names[versus_side],
+                              dtype=object),
             "feature": "ngram" if self.features == "ngrams" else "lexicon",
         }
         if self.features == "lexicon":
@@ -606,33 +618,72 @@ class _Comparison:
                 columns[key] = self.terms[key].to_numpy(object)[term_position]
         columns["term"] = self.terms["term"].to_numpy(object)[term_position]
         columns.update({
-            "count_group": flat(counts_i), "count_versus": flat(counts_j),
-            "n_tokens_group": flat(n_i), "n_tokens_versus": flat(n_j),
+            "count_group": counts_i[cell], "count_versus": counts_j[cell],
+            "n_tokens_group": np.full(len(cell), n_i), "n_tokens_versus": np.full(len(cell), n_j),
         })
         with np.errstate(divide="ignore", invalid="ignore"):
             columns["rate_per_1000_group"] = 1000.0 * columns["count_group"] / columns["n_tokens_group"]
             columns["rate_per_1000_versus"] = 1000.0 * columns["count_versus"] / columns["n_tokens_versus"]
         columns.update({
-            "prior": flat(prior_counts), "delta": flat(delta), "se": flat(se), "z": flat(z),
-            "p_value": flat(p_value), "p_adjusted": p_adjusted,
+            "prior": prior_counts[cell], "delta": delta[cell], "se": se[cell], "z": z[cell],
+            "p_value": p_value[cell], "p_adjusted": _holm_of(p_value, weight, p_value[cell]),
         })
         columns["significant"] = columns["p_adjusted"] < self.significance_level
         return columns
 
-    def _order(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(comparison, term) of the rows kept, sorted by comparison, then z descending, then term."""
-        n_comparisons, n_terms = z.shape
-        if self.top is None or self.top >= n_terms:
-            comparison = np.repeat(np.arange(n_comparisons), n_terms)
-            term_position = np.tile(np.arange(n_terms), n_comparisons)
-        else:
-            # Only terms at or above each comparison's top-th highest z can be among its first rows.
-            # (A NaN z sorts last; a comparison whose threshold is NaN keeps every term as a candidate.)
-            threshold = -np.partition(-z, self.top - 1, axis=1)[:, self.top - 1:self.top]
-            comparison, term_position = np.nonzero((z >= threshold) | np.isnan(threshold))
-        order = np.lexsort((self.term_rank[term_position], -z[comparison, term_position], comparison))
-        comparison, term_position = comparison[order], term_position[order]
-        if self.top is not None:
-            rank = np.arange(len(comparison)) - np.searchsorted(comparison, comparison)
-            comparison, term_position = comparison[rank < self.top], term_position[rank < self.top]
-        return comparison, term_position
+    def _cells(self, side: int, versus_side: int | None) -> tuple[np.ndarray, ...]:
+        """The cells of one comparison: ``term, level, weight, counts_i, counts_j, totals``.
+
+        Against another group, one cell per term (level -1). Against the rest,
+        one per term the group uses (level -1), then one per level of the terms
+        it does not use (term -1), ``weight`` being how many terms each stands for.
+        """
+        if versus_side is not None:
+            n_terms = len(self.totals)
+            return (np.arange(n_terms), np.full(n_terms, -1), np.ones(n_terms, dtype=np.int64),
+                    self.group_counts[side].toarray().ravel(), self.group_counts[versus_side].toarray().ravel(),
+                    self.totals)
+        row = slice(self.group_counts.indptr[side], self.group_counts.indptr[side + 1])
+        used, used_counts = self.group_counts.indices[row], self.group_counts.data[row]
+        unused = self.level_size - np.bincount(self.level_of_term[used], minlength=len(self.levels))
+        level = np.flatnonzero(unused)
+        totals = np.concatenate([self.totals[used], self.levels[level]])
+        counts_i = np.concatenate([used_counts, np.zeros(len(level))])
+        return (np.concatenate([used, np.full(len(level), -1)]), np.concatenate([np.full(len(used), -1), level]),
+                np.concatenate([np.ones(len(used), dtype=np.int64), unused[level]]), counts_i, totals - counts_i,
+                totals)
+
+    def _order(self, z: np.ndarray, term: np.ndarray, level: np.ndarray,
+               weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(cell, term) of the rows kept, sorted by z descending, then term."""
+        top = len(self.totals) if self.top is None else min(self.top, len(self.totals))
+        # Only cells at or above the top-th highest z (counting every term of a level) can hold the first rows.
+        # (A NaN z sorts last; a comparison whose threshold is NaN keeps every cell as a candidate.)
+        threshold = _kth_largest(z, weight, top)
+        candidate = (z >= threshold) | np.isnan(threshold)
+        used = np.flatnonzero(candidate & (term >= 0))
+        levels = np.flatnonzero(candidate & (level >= 0))
+        owner, unused = self._first_unused(level[levels], weight[levels], term[term >= 0], top)
+        cell = np.concatenate([used, levels[owner]])
+        term_position = np.concatenate([term[used], unused])
+        order = np.lexsort((self.term_rank[term_position], -z[cell]))[:top]
+        return cell[order], term_position[order]
+
+    def _first_unused(self, levels: np.ndarray, n_unused: np.ndarray, used: np.ndarray,
+                      count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The first ``count`` terms (by term) of each of ``levels`` that are not among the sorted ``used``.
+
+        Returns the position in ``levels`` of each term found, and the term.
+        Those terms share their level's z, so the rest of a level cannot come
+        before them. Skipping the used terms of a level, ``count`` unused
+        ones lie among its first ``count`` plus its number of used terms.
+        """
+        size = self.level_size[levels]
+        length = np.minimum(size, count + size - n_unused)
+        owner = np.repeat(np.arange(len(levels)), length)
+        offset = np.arange(len(owner)) - np.repeat(np.cumsum(length) - length, length)
+        terms = self.members[np.repeat(self.level_start[levels], length) + offset]
+        unused = np.searchsorted(used, terms, side="right") == np.searchsorted(used, terms)
+        owner, terms = owner[unused], terms[unused]
+        kept = np.arange(len(owner)) - np.searchsorted(owner, owner) < count
+        return owner[kept], terms[kept]
