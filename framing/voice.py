@@ -43,6 +43,7 @@ import contextlib
 import functools
 import dataclasses
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -536,6 +537,9 @@ def _classify(text: str, quote: _Quote, paragraph_end: int,
 
 #: Spans kept by the innermost :func:`shared_voices` block, by text; None outside any block.
 _shared: dict[str, list[VoiceSpan]] | None = None
+#: Corpora with voices blanked out (:func:`keep_voices`) within the same block: corpus -> {voices: weak
+#: reference}. Weak, so that a stage that lets go of its blanked corpus frees it.
+_kept: weakref.WeakKeyDictionary | None = None
 
 
 @contextlib.contextmanager
@@ -543,14 +547,17 @@ def shared_voices() -> Iterator[None]:
     """Within this block each text is segmented once, however many stages ask; the spans go at its end.
 
     :func:`framing.write_report` opens one: counting, distinctive terms,
-    clustering and the referent analysis all need the same voices.
+    clustering and the referent analysis all need the same voices, and
+    :func:`keep_voices` returns the same blanked corpus to each stage that
+    asks for the same voices of the same corpus while one of them holds it.
     """
-    global _shared
+    global _shared, _kept
     outer, _shared = _shared, {}
+    outer_kept, _kept = _kept, weakref.WeakKeyDictionary()
     try:
         yield
     finally:
-        _shared = outer
+        _shared, _kept = outer, outer_kept
 
 
 def segment_voice(text: str) -> list[VoiceSpan]:
@@ -878,6 +885,10 @@ def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
     selected = check_voice(voice)
     if selected == VOICES:
         return corpus
+    reference = _kept.get(corpus, {}).get(selected) if _kept is not None else None
+    kept = reference() if reference is not None else None
+    if kept is not None:
+        return kept
     texts = [article.text for article in corpus]
     missing = texts if _shared is None else [text for text in texts if text not in _shared]
     segmented = {}
@@ -896,4 +907,7 @@ def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
                 position = span.end
         pieces.append(article.text[position:])
         articles.append(dataclasses.replace(article, text="".join(pieces)))
-    return Corpus(articles, load_report=corpus.load_report, source=corpus.source)
+    kept = Corpus(articles, load_report=corpus.load_report, source=corpus.source)
+    if _kept is not None:
+        _kept.setdefault(corpus, {})[selected] = weakref.ref(kept)
+    return kept

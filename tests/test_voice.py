@@ -172,3 +172,22 @@ def test_quoted_voices_of_the_seeds_match_the_full_segmentation(seed_corpus):
         assert quoted_voices(article.text, positions) == full
         seen.update(full)
     assert seen == {"narration", "quotation", "scare_quote"}
+
+
+def test_keep_voices_is_shared_within_a_block_while_a_stage_holds_it(seed_corpus):
+    import gc
+    import weakref
+
+    from framing.voice import shared_voices
+
+    with shared_voices():
+        first = keep_voices(seed_corpus, "narration")
+        assert keep_voices(seed_corpus, ["narration"]) is first  # the same voices, however they are written
+        assert keep_voices(seed_corpus, "quotation") is not first
+        texts, reference = [article.text for article in first], weakref.ref(first)
+        del first  # no stage holds it any more: the block does not keep it alive, and it is made again on request
+        gc.collect()
+        assert reference() is None
+        again = keep_voices(seed_corpus, "narration")
+        assert [article.text for article in again] == texts
+    assert keep_voices(seed_corpus, "narration") is not keep_voices(seed_corpus, "narration")
