@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 from pathlib import Path
 
 from harness import MB, Context, benchmark, log, run_child, summarize_runs, target
@@ -55,6 +56,7 @@ def _report_argv(context: Context, out: Path) -> list[str]:
 
 
 def _run_report(context: Context, out: Path) -> dict:
+    shutil.rmtree(out, ignore_errors=True)  # scratch output: every run writes into a new folder, as a user's first run
     argv = _report_argv(context, out)
     child = run_child(argv, cwd=context.repo)
     if child.returncode != 0:
@@ -67,6 +69,7 @@ def _stage_run(context: Context, out: Path) -> dict:
     """The worker's stage breakdown (run outside :func:`harness.run_worker`, which limits threads and pins)."""
     result_file = context.work_path("worker_report.json")
     result_file.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
     argv = [context.python, str(Path(__file__).with_name("worker.py")), "report", "--data", str(context.corpus_file),
             "--lexicon", LEXICON, "--formats", FORMATS, "--report-dir", str(out), "--out", str(result_file)]
     child = run_child(argv, cwd=context.repo)

@@ -105,6 +105,11 @@ def render_markdown(results: dict) -> str:
         if "error" in result:
             lines += [f"Failed: `{result['error']}`", ""]
         elif registered:
+            if "measured_by" in result:
+                later = result["measured_by"]
+                lines += [f"Measured again later, by `{later['command']}` on {later['date']} (load average "
+                          f"{later['load_average_at_start']} at start, {later['load_average_at_end']} at end); the "
+                          "other sections come from the run named at the top.", ""]
             lines += registered.render(result)
         lines.append("")
     if HOTSPOTS.exists():

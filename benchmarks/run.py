@@ -6,13 +6,17 @@ Usage::
     python benchmarks/run.py --quick        # smoke run on a 2,000-article subset
     python benchmarks/run.py --only counting_throughput
     python benchmarks/run.py --render-only  # rebuild RESULTS.md from results.json
+    python benchmarks/run.py --only report_end_to_end --update   # measure one again, into the record
 
 The corpus is not part of the repository (see ../shared/data/README.md). When
 the default corpus is missing, the script says so and exits with status 0.
 
 Only a full run of every benchmark writes the tracked ``benchmarks/RESULTS.md``
 and ``benchmarks/results.json``; ``--quick`` and ``--only`` runs write theirs
-to ``benchmarks/.work/`` so that a smoke run never replaces the record.
+to ``benchmarks/.work/`` so that a smoke run never replaces the record. With
+``--update``, an ``--only`` run replaces just its benchmarks' entries in the
+record; each entry keeps the command and date that measured it, and
+``RESULTS.md`` says which entries came from a later run.
 
 Adding a benchmark: write a module ``bench_<name>.py`` that registers a
 ``run(context) -> dict`` function with :func:`harness.benchmark` (see
@@ -60,9 +64,14 @@ def _parse_args(argv):
     parser.add_argument("--no-pin", action="store_true", help="do not pin timed child processes to one CPU")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--render-only", action="store_true", help="rebuild RESULTS.md from results.json")
+    parser.add_argument("--update", action="store_true",
+                        help="with --only: replace these benchmarks' entries in the tracked results.json and "
+                             "RESULTS.md, keeping the others")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.update and (not args.only or args.quick):
+        parser.error("--update needs --only and a full-size run (no --quick)")
     unknown = set(args.only or ()) - set(REGISTRY)
     if unknown:
         parser.error(f"unknown benchmark {sorted(unknown)[0]!r}; choose from: {', '.join(REGISTRY)}")
@@ -78,9 +87,22 @@ def _pinned_cpu(disabled: bool) -> int | None:
 
 def _output_paths(args) -> tuple[Path, Path]:
     """Tracked outputs for a full run; scratch outputs for a quick or partial run."""
-    if args.quick or args.only:
+    if args.quick or (args.only and not args.update):
         return WORK / "results.partial.json", WORK / "RESULTS.partial.md"
     return HERE / "results.json", HERE / "RESULTS.md"
+
+
+def _updated_record(json_path: Path, new: dict) -> dict:
+    """The tracked results with the benchmarks of ``new`` replaced, each marked with the run that measured it."""
+    record = json.loads(json_path.read_text(encoding="utf-8"))
+    for name, result in new["benchmarks"].items():
+        record["benchmarks"][name] = {**result, "measured_by": {"command": new["command"],
+                                                                "date": new["machine"]["date"],
+                                                                "load_average_at_start":
+                                                                    new["machine"].get("load_average_at_start"),
+                                                                "load_average_at_end":
+                                                                    new["machine"]["load_average_at_end"]}}
+    return record
 
 
 def _write(results: dict, json_path: Path, markdown_path: Path) -> None:
@@ -134,6 +156,8 @@ def main(argv=None) -> int:
             failed = True
     results["elapsed_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
+    if args.update:
+        results = _updated_record(json_path, results)
     _write(results, json_path, markdown_path)
     log(f"wrote {markdown_path.relative_to(REPO)} and {json_path.relative_to(REPO)}")
     return 1 if failed else 0

@@ -24,7 +24,8 @@ __all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "map_chunks", "resolve_n_jo
 CHUNK_SIZE = 500
 #: Below this many articles, ``n_jobs=None`` counts in the calling process (starting workers costs more).
 PARALLEL_FROM = 2000
-#: Chunks per worker sent ahead of the results being read (bounds the memory a stream takes).
+#: Chunks per worker in one window of work; a window runs while the one before it is handed on, so at most
+#: ``2 * IN_FLIGHT * n_workers`` chunks of a stream are held at a time.
 IN_FLIGHT = 2
 
 
@@ -50,8 +51,8 @@ def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: 
                 scheduler: str | None) -> Iterator[tuple[list, object]]:
     """``(chunk, work(chunk))`` for each chunk, in order: in this process, a process pool, or on Dask.
 
-    At most :data:`IN_FLIGHT` chunks per worker are read ahead, so a stream of
-    chunks is never held whole. With ``engine="dask"`` each window of chunks
+    Chunks are read a window of :data:`IN_FLIGHT` per worker at a time (see
+    :func:`_windows`), so a stream of chunks is never held whole. With ``engine="dask"`` each window of chunks
     becomes a Dask bag, computed on the cluster at ``scheduler`` (a
     ``tcp://host:port`` address) or, without one, on a new
     ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
