@@ -304,17 +304,21 @@ def count_terms(corpus, lexicon="israel_gaza", *, by: str = "article", voice="al
     """
     lexicons = tuple(load_lexicons(lexicon))
     selected = check_voice(voice)
-    if _is_stream(corpus) and counts is None:
-        counts, sizes = _stream_term_counts(corpus, lexicons, by, n_jobs, progress, engine, scheduler)
-    else:
-        counts, sizes = _corpus_term_counts(as_corpus(corpus), lexicons, by, counts, n_jobs, progress, engine,
-                                            scheduler)
+    counts, sizes = _counts_and_sizes(corpus, lexicons, by, counts, n_jobs, progress, engine, scheduler)
     return _term_table(counts, sizes, by, selected)
 
 
-def _is_stream(corpus) -> bool:
-    """Whether the corpus is read as it goes (and should be read once): a CorpusStream or an iterator."""
-    return isinstance(corpus, (CorpusStream, Iterator))
+def _counts_and_sizes(corpus, lexicons: tuple[Lexicon, ...], by: str, counts: pd.DataFrame | None, n_jobs,
+                      progress, engine, scheduler) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts per group and term, and the size of every group: of a stream read once, or of a corpus.
+
+    A :class:`~framing.readers.CorpusStream` or an iterator is read as it goes,
+    keeping only sums; anything else (or a stream with ``counts`` given) is
+    read into a :class:`~framing.corpus.Corpus`.
+    """
+    if isinstance(corpus, (CorpusStream, Iterator)) and counts is None:
+        return _stream_term_counts(corpus, lexicons, by, n_jobs, progress, engine, scheduler)
+    return _corpus_term_counts(as_corpus(corpus), lexicons, by, counts, n_jobs, progress, engine, scheduler)
 
 
 def _term_table(counts: pd.DataFrame, sizes: pd.DataFrame, by: str, selected: list[str]) -> pd.DataFrame:
@@ -358,11 +362,7 @@ def count_tables(corpus, lexicon="israel_gaza", *, by: str = "outlet", voice="al
     """
     lexicons = tuple(load_lexicons(lexicon))
     selected = check_voice(voice)
-    if _is_stream(corpus):
-        counts, sizes = _stream_term_counts(corpus, lexicons, by, n_jobs, progress, engine, scheduler)
-    else:
-        counts, sizes = _corpus_term_counts(as_corpus(corpus), lexicons, by, None, n_jobs, progress, engine,
-                                            scheduler)
+    counts, sizes = _counts_and_sizes(corpus, lexicons, by, None, n_jobs, progress, engine, scheduler)
     terms = _term_table(counts, sizes, by, selected)
     return terms, _pole_table(terms, sizes, by, lexicons)
 

@@ -30,19 +30,22 @@ _LEVELS = ("pole", "term")
 _SCALES = ("count", "rate", "share")
 
 
+def _check_documents(X) -> None:
+    """Raise for a lone string or anything that is not an iterable of documents (nothing is read)."""
+    if isinstance(X, str):
+        raise FramingError("X must be an iterable of texts or Articles, got a single string; wrap it in a list")
+    if not isinstance(X, Iterable):
+        raise FramingError(f"X must be an iterable of texts or Articles, got {type(X).__name__}")
+
+
 def _texts(X) -> Iterator[str]:
     """The texts of an iterable of str or Article (a Corpus or CorpusStream is one), read as they are needed.
 
     Raises
     ------
     FramingError
-        For a lone string or anything that is not texts (a bad document is
-        named when it is reached).
+        For a document that is neither a str nor an Article, when it is reached.
     """
-    if isinstance(X, str):
-        raise FramingError("X must be an iterable of texts or Articles, got a single string; wrap it in a list")
-    if not isinstance(X, Iterable):
-        raise FramingError(f"X must be an iterable of texts or Articles, got {type(X).__name__}")
     for position, item in enumerate(X):
         if isinstance(item, Article):
             yield item.text
@@ -130,8 +133,8 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
             raise FramingError(f"scale={self.scale!r} is not valid; use one of {', '.join(_SCALES)}")
         if self.scale == "share" and self.level != "pole":
             raise FramingError("scale='share' needs level='pole'; shares are computed within each axis")
-        if X is not None and (isinstance(X, str) or not isinstance(X, Iterable)):
-            next(_texts(X))  # raises the error for a lone string or a non-iterable; a stream is not read
+        if X is not None:
+            _check_documents(X)  # a stream is not read
         self.lexicons_ = tuple(load_lexicons(self.lexicon))
         prefix = len(self.lexicons_) > 1
         matcher = matcher_for(self.lexicons_)
@@ -165,6 +168,7 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         ndarray of shape (n_documents, n_features)
         """
         check_is_fitted(self, "feature_names_out_")
+        _check_documents(X)
         work = functools.partial(_lexicon_counts, self.lexicons_, self._column_of_entry, len(self.feature_names_out_))
         chunks = [result for _, result in map_chunks(work, _texts(X), n_jobs=self.n_jobs, progress=False)]
         counts = np.vstack([c for c, _ in chunks]) if chunks else np.zeros((0, len(self.feature_names_out_)))
