@@ -61,10 +61,11 @@ __all__ = ["AGENT_WINDOW", "CONSTRUCTIONS", "HARM_LEMMAS", "REPORT_COLUMNS", "ag
 #: The five constructions, in the order :func:`agency_shares` reports them.
 CONSTRUCTIONS = ("active_agent", "passive_agent", "passive_no_agent", "intransitive", "nominal")
 
-#: A cheap test that a text may report harm: every form of every :data:`HARM_LEMMAS` entry, and "toll",
-#: contains one of these.
-HARM_HINT = re.compile(r"kill|murder|sla[iy]|slew|slaughter|massacr|assassinat|martyr|gun|wound|injur|maim|die|dying|"
-                       r"perish|succumb|dead|death|li[fv]e|casualt|fatalit|hurt|toll", re.IGNORECASE)
+#: A cheap test, on lower-case text, that a sentence may report harm: every form of every :data:`HARM_LEMMAS`
+#: entry, and "toll", begins with one of these, where no letter comes before it. (Matching the lower-case
+#: text, not with re.IGNORECASE, is several times faster.)
+HARM_HINT = re.compile(r"(?<![^\W\d_])(?:kill|murder|sla[iy]|slew|slaughter|massacr|assassinat|martyr|gun|wound|"
+                       r"injur|maim|die|dying|perish|succumb|dead|death|li[fv]e|casualt|fatalit|hurt|toll)")
 
 #: Columns of :func:`harm_reports`.
 REPORT_COLUMNS = ["article_id", "outlet", "start", "end", "predicate", "lemma", "outcome", "construction", "agent",
@@ -628,21 +629,33 @@ class _Sentence:
 
 
 def harm_sentences(text: str):
-    """The normalised text and its sentence spans, or None when ``text`` cannot report harm (see :data:`HARM_HINT`).
+    """The normalised text and the sentences that may report harm, or None when ``text`` cannot (see :data:`HARM_HINT`).
 
-    Harm reports and casualty figures both read these; computing them once
-    per article spares the second sentence split, the costliest step of both.
+    Only the lines with a harm word are split into sentences, each with the
+    sentence before it (where a casualty figure may find its source): every
+    report and figure lies in a sentence with a harm word, and the readers
+    skip the sentences without one (:func:`may_report_harm`). Harm reports
+    and casualty figures both read these; computing them once per article
+    spares the second sentence split, the costliest step of both.
     """
-    if not HARM_HINT.search(text):
-        return None  # no harm word at all: skip the sentence split (most articles of a general corpus)
     normalized = normalize_text(text)
-    return normalized, split_sentences(normalized.text)
+    hints = [hint.start() for hint in HARM_HINT.finditer(normalized.lower)]
+    if not hints:
+        return None  # no harm word at all: no sentence split (most articles of a general corpus)
+    return normalized, split_sentences(normalized.text, near=hints)
+
+
+def may_report_harm(normalized, span: tuple[int, int]) -> bool:
+    """Whether the sentence at ``span`` of a normalised text has a harm word (:data:`HARM_HINT`)."""
+    return HARM_HINT.search(normalized.lower, *span) is not None
 
 
 def article_reports(article, normalized, sentence_spans) -> list[tuple]:
     """The report rows of one article (see :data:`REPORT_COLUMNS`), from its :func:`harm_sentences`."""
     rows = []
     for sentence_span in sentence_spans:
+        if not may_report_harm(normalized, sentence_span):
+            continue
         sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
         reports = sentence.read()
         if not reports:

@@ -56,7 +56,7 @@ import pandas as pd
 
 from framing._parallel import map_chunks
 from framing._stats import wilson_interval
-from framing.agency import article_reports, harm_sentences, reports_frame
+from framing.agency import article_reports, harm_sentences, may_report_harm, reports_frame
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
 from framing.voice import segment_voice, voice_at
@@ -559,6 +559,8 @@ def _article_rows(article, normalized, spans) -> list[tuple]:
 
     rows = []
     for index, (offset, stop) in enumerate(spans):
+        if not may_report_harm(normalized, (offset, stop)):
+            continue
         sentence = normalized.text[offset:stop]
         breaks = _hard_breaks(sentence)
         figures = _find_figures(sentence, breaks)

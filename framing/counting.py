@@ -130,7 +130,7 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
     for article, normalized, matches, voices, matcher in _iter_article_matches(corpus, lexicons):
         if not matches:
             continue
-        sentences = split_sentences(normalized.text)
+        sentences = split_sentences(normalized.text, near=[match.start for match in matches])
         sentence_starts = [span[0] for span in sentences]
         for match, voice in zip(matches, voices):
             entry = matcher.entries[match.entry]

@@ -80,9 +80,37 @@ SPEECH_PARTICIPLES = frozenset(
     affirming telling accusing emphasizing emphasising urging confirming denying alleging reiterating
     """.split()
 )
-_SPEECH_ALTERNATION = "|".join(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES, key=len, reverse=True))
-_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH_ALTERNATION})\b(?!\s+with\b)")  # "responded with an assault" is not speech
-_ACCORDING_RE = re.compile(r"\b(?:according to|in the words of|as quoted by|quoting)\s+", re.IGNORECASE)
+
+
+def _trie_pattern(words) -> str:
+    """A regex matching any of ``words``, a prefix tree: "said" and "says" share one "sa".
+
+    Followed by ``\\b``, it finds the same words as a plain alternation, at a
+    fraction of the cost: the regex engine follows one branch per character
+    instead of trying every word at every word start.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here and longer ones go on: try the longer first, as \\b decides
+            return f"(?:{body})?"
+        return body
+
+    return render(trie)
+
+
+_SPEECH_ALTERNATION = _trie_pattern(SPEECH_VERBS | SPEECH_PARTICIPLES)
+_SPEECH_RE = re.compile(rf"\b{_SPEECH_ALTERNATION}\b(?!\s+with\b)")  # "responded with an assault" is not speech
+_ACCORDING_RE = re.compile(r"\b(?=[aiq])(?:according to|in the words of|as quoted by|quoting)\s+", re.IGNORECASE)
 _PRONOUNS = frozenset("he she it they we i his her its their".split())
 
 _OPEN_DOUBLE = "\u201c\u201e\u00ab"

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from framing import Article, FramingError
-from framing.agency import CONSTRUCTIONS, HARM_LEMMAS, REPORT_COLUMNS, agency_shares, harm_reports
+from framing.agency import CONSTRUCTIONS, HARM_HINT, HARM_LEMMAS, REPORT_COLUMNS, agency_shares, harm_reports
+from framing.agency import _FORMS, harm_sentences, may_report_harm
 
 # (sentence, predicate, construction, agent substring; "" means no agent). Labelled by hand, one report per case.
 # The first block was written while the rules were built; the second was written afterwards, before running
@@ -257,6 +258,23 @@ def test_lemmas_and_outcomes():
         ("death toll", "death toll", "killed")]
     assert set(reports["lemma"]) <= set(HARM_LEMMAS)
     assert set(HARM_LEMMAS.values()) == {"killed", "injured"}
+
+
+def test_every_harm_form_starts_with_a_hint_and_only_sentences_with_one_are_read():
+    """The hint is what lets the stage skip lines and sentences: a form it missed would lose reports."""
+    words = [*_FORMS, "lives", "life", "dead", "death", "gunned", "succumbed", "toll"]  # "stabbed to death": death
+    assert [word for word in words if not HARM_HINT.match(word)] == []
+    assert [HARM_HINT.search(word) for word in ("studies", "soldier", "begun", "olive", "audience")] == [None] * 5
+    text = ("Studies of the audience.\nNothing here.\nTalks went on. The ministry said: 12 people were killed.\n"
+            "The soldier had begun to speak.\nWeather.\nA \u201cKILLING\u201d spree.")
+    normalized, spans = harm_sentences(text)
+    assert [normalized.text[start:end] for start, end in spans] == [
+        "Nothing here.", "Talks went on.", "The ministry said: 12 people were killed.", "Weather.",
+        'A "KILLING" spree.']  # the lines with a harm word, each with the sentence before it
+    assert [may_report_harm(normalized, span) for span in spans] == [False, False, True, False, True]
+    assert harm_sentences("The soldiers' studies begun in audience.") is None
+    reports = harm_reports([Article("a", text)])
+    assert list(reports["predicate"]) == ["killed", "KILLING"]
 
 
 def test_offsets_index_the_displayed_text():

@@ -1,3 +1,4 @@
+import bisect
 import re
 
 import pytest
@@ -82,6 +83,36 @@ def test_offset_map_is_monotonic_and_complete(raw):
 ])
 def test_split_sentences(text, expected):
     assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+def test_split_sentences_near_splits_only_those_lines_and_the_line_before():
+    text = "Talks resumed.\nMr. Smith said 40 were killed. Aid waits.\n   \nMore later. Much more."
+    whole = split_sentences(text)
+    near = split_sentences(text, near=[text.index("More")])
+    assert [text[s:e] for s, e in near] == ["Mr. Smith said 40 were killed.", "Aid waits.", "More later.",
+                                            "Much more."]
+    assert set(near) <= set(whole)
+    assert split_sentences(text, near=[]) == []
+    assert split_sentences(text, near=[0, 3]) == whole[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .!?\n") + ["Mr.", "U.S.", '"', "  \n"]), max_size=40).map("".join),
+       st.data())
+def test_split_sentences_near_finds_the_same_sentence_and_the_one_before(text, data):
+    """Every position finds the sentence it finds in the whole list, and the same sentence before that."""
+    whole = split_sentences(text)
+    positions = data.draw(st.lists(st.integers(0, max(len(text) - 1, 0)), max_size=4)) if text else []
+    near = split_sentences(text, near=positions)
+    assert set(near) <= set(whole) and near == sorted(near)
+    for position in positions:
+        if text[position] == "\n":
+            continue  # a line break belongs to no line
+        slot = bisect.bisect_right([start for start, _ in whole], position) - 1
+        slot_near = bisect.bisect_right([start for start, _ in near], position) - 1
+        assert (near[slot_near] if slot_near >= 0 else None) == (whole[slot] if slot >= 0 else None)
+        if slot >= 1:
+            assert near[slot_near - 1] == whole[slot - 1]
 
 
 def test_tokens_keep_inner_hyphens_and_apostrophes():

@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import Article, Corpus, FramingError, find_matches
-from framing.voice import check_voice, keep_voices, quoted_voices, segment_voice, voice_at, voice_spans
+from framing.voice import SPEECH_PARTICIPLES, SPEECH_VERBS, _trie_pattern, check_voice, keep_voices, quoted_voices, \
+    segment_voice, voice_at, voice_spans
 
 SEED_000 = "000_8015344880bb54a8"
 SEED_002 = "002_01f7d1bb75bbb616"
@@ -191,3 +192,15 @@ def test_keep_voices_is_shared_within_a_block_while_a_stage_holds_it(seed_corpus
         again = keep_voices(seed_corpus, "narration")
         assert [article.text for article in again] == texts
     assert keep_voices(seed_corpus, "narration") is not keep_voices(seed_corpus, "narration")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES) + ["sa", "say", "s", " ", ",", "x",
+                                                                              "ing", "Said"]),
+                max_size=30).map("".join))
+def test_speech_verb_tree_finds_what_a_plain_alternation_finds(text):
+    plain = "|".join(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES, key=len, reverse=True))
+    expected = [m.span() for m in re.finditer(rf"\b(?:{plain})\b", text)]
+    assert [m.span() for m in re.finditer(rf"\b{_trie_pattern(SPEECH_VERBS | SPEECH_PARTICIPLES)}\b", text)] == expected
+    assert re.fullmatch(_trie_pattern(["say", "says", "said"]), "says") and not re.fullmatch(
+        _trie_pattern(["say", "said"]), "sa")
