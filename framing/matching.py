@@ -143,8 +143,26 @@ class TermMatcher:
             first_words[words[0]] = first_words.get(words[0], True) and not is_stem
         self._first_words = sorted(first_words)
         self._needs_word_end = [first_words[word] for word in self._first_words]
+        self._continues = [self._continuation(word) for word in self._first_words]
         self._automaton = ahocorasick_rs.AhoCorasick(self._first_words) if (
             self.engine == "aho-corasick" and self._first_words) else None
+
+    def _continuation(self, first_word: str):
+        """``match`` of a regex that must match after ``first_word`` for any term to start with it, or None.
+
+        Only for a first word that is no term (nor stem) by itself: "the" of
+        "the left" starts tens of thousands of candidates in a large corpus,
+        and this check, run in C, drops the ones not followed by a gap and a
+        second word of one of its terms before the trie walk (a superset of
+        what the walk accepts, so no match is lost).
+        """
+        node = self._word_trie.get(("", first_word))
+        root_stems = self._word_trie.get(_WILD, {})
+        if node is None or _END in node or ("", first_word) in root_stems:
+            return None
+        second = sorted({word for key in node if isinstance(key, tuple) for word in key[1:]}
+                        | {stem for _, stem in node.get(_WILD, {})})
+        return re.compile(r"\W+(?:" + "|".join(map(re.escape, second)) + ")").match
 
     def _add_to_word_trie(self, words, separators, wildcard, index) -> None:
         node = self._word_trie
@@ -199,10 +217,11 @@ class TermMatcher:
             return []
         # One flag byte per character, and a non-word one past the end of the text.
         flags = (character_classes(lower) if classes is None else classes).tobytes() + b"\0"
-        needs_word_end = self._needs_word_end
+        needs_word_end, continues = self._needs_word_end, self._continues
         return sorted({start for pattern, start, end in hits
                        if not (start and flags[start - 1] & WORD_CHARACTER)
-                       and not (needs_word_end[pattern] and flags[end] & WORD_CHARACTER)})
+                       and not (needs_word_end[pattern] and flags[end] & WORD_CHARACTER)
+                       and (continues[pattern] is None or continues[pattern](lower, end) is not None)})
 
     def _terms_at(self, text: NormalizedText, lower: str, start: int):
         """Every (start, end, entry) whose term matches at ``start``."""

@@ -110,6 +110,25 @@ def test_fast_engine_matches_reference_on_rules(text, engine):
     assert fast == reference_matches(normalized, [RULES])
 
 
+_FOLLOWED = Lexicon.from_dict({"name": "followed", "axes": {"side": {"poles": {
+    "left": {"terms": ["the left*", "the radical left"]}, "squad": {"terms": ["the squad", "the squad's"]}}}}})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text, expected", [
+    ("the leftists and the squad", ["the leftists", "the squad"]),
+    ("The\nLeft, the-squad, the  radical \u2013 left", ["The\nLeft", "the-squad", "the  radical \u2013 left"]),
+    ("the squad's", ["the squad's"]),
+    ("then left the other squad; theleft", []),
+])
+def test_first_words_that_are_no_term_still_start_their_phrases(text, expected, engine):
+    """A first word such as "the" is checked for a following second word before the trie walk."""
+    normalized = normalize_text(text)
+    matcher = TermMatcher([_FOLLOWED], engine=engine)
+    assert [text[m.start:m.end] for m in matcher.match(normalized)] == expected
+    assert len(reference_matches(normalized, [_FOLLOWED])) == len(expected)
+
+
 _GAZA_WORDS = sorted({word for entry in load_lexicon("israel_gaza").entries()
                       for word in entry.term.text.replace("*", "s").replace("-", " ").split()})
 
