@@ -150,8 +150,9 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
 
 
 def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:
-    """The group column's name and the article table with that column as strings."""
-    articles = corpus.to_frame().rename(columns={"id": "article_id"})
+    """The group column's name and the article table (``article_id, outlet, n_tokens``) with that column as strings."""
+    articles = pd.DataFrame({"article_id": corpus.ids, "outlet": [article.outlet for article in corpus],
+                             "n_tokens": np.array([corpus.n_tokens(article) for article in corpus], dtype="int64")})
     if by == "article":
         return "article_id", articles
     articles[by] = corpus.group_labels(by).to_numpy()
