@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from framing._parallel import map_chunks
 from framing.corpus import Corpus
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
 
@@ -114,12 +115,17 @@ def shared_tokens() -> Iterator[None]:
         _shared = outer
 
 
-def corpus_tokens(corpus: Corpus) -> CorpusTokens:
+def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     """Token ids of every article, as :func:`framing.text.tokenize` splits them.
 
     Parameters
     ----------
     corpus : Corpus
+    n_jobs : int, optional
+        Worker processes (see :func:`framing.count_terms`): each tokenises a
+        chunk of articles into ids of its own vocabulary, and the chunks'
+        vocabularies are joined in corpus order, so the ids are the same
+        whatever ``n_jobs`` is.
 
     Returns
     -------
@@ -130,12 +136,31 @@ def corpus_tokens(corpus: Corpus) -> CorpusTokens:
         return _shared[corpus]
     index: defaultdict[str, int] = defaultdict()
     index.default_factory = index.__len__  # a new token gets the next id
-    ids = array.array("i")  # one growing buffer, not one small array per article
-    offsets = np.zeros(len(corpus) + 1, dtype=np.int64)
-    for position, article in enumerate(corpus):
-        ids.extend(map(index.__getitem__, word_tokens(article.text)))
-        offsets[position + 1] = len(ids)
-    tokens = CorpusTokens(list(index), np.frombuffer(ids, dtype=np.int32), offsets)
+    ids, lengths = [], []
+    texts = [article.text for article in corpus]
+    for _, (vocabulary, chunk_ids, chunk_lengths) in map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
+                                                                 progress=False):
+        # Chunk ids to corpus ids: a token first seen in this chunk is new to the corpus here too.
+        ids.append(np.array([index[token] for token in vocabulary], dtype=np.int32)[chunk_ids])
+        lengths.append(chunk_lengths)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    if texts:
+        np.cumsum(np.concatenate(lengths), out=offsets[1:])
+    tokens = CorpusTokens(list(index), np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), offsets)
     if _shared is not None:
         _shared[corpus] = tokens
     return tokens
+
+
+def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The tokens of some texts as ids into their own vocabulary (in order of first appearance), and each
+    text's token count; runs in a worker or in-process."""
+    index: defaultdict[str, int] = defaultdict()
+    index.default_factory = index.__len__
+    ids = array.array("i")  # one growing buffer, not one small array per text
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for position, text in enumerate(texts):
+        before = len(ids)
+        ids.extend(map(index.__getitem__, word_tokens(text)))
+        lengths[position] = len(ids) - before
+    return list(index), np.frombuffer(ids, dtype=np.int32), lengths

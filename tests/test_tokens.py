@@ -2,7 +2,7 @@
 
 import pytest
 
-from framing import Article, Corpus
+from framing import Article, Corpus, _parallel
 from framing._tokens import corpus_tokens, shared_tokens, word_tokens
 from framing.text import tokenize
 
@@ -37,3 +37,18 @@ def test_tokens_are_shared_only_inside_the_block():
         assert corpus_tokens(corpus) is tokens
         assert corpus_tokens(Corpus(list(corpus))) is not tokens  # another corpus object is tokenised again
     assert corpus_tokens(corpus) is not tokens
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_chunks_join_into_one_vocabulary_in_corpus_order(monkeypatch, n_jobs):
+    """Tokenised in chunks (in workers or not), the ids are those of one pass over the corpus."""
+    monkeypatch.setattr(_parallel, "CHUNK_SIZE", 4)  # 13 articles -> 4 chunks
+    words = "hostages captives ceasefire truce talks aid Gaza Israel's Hamas-run".split()
+    corpus = Corpus([Article(str(i), " ".join(words[(i * 3) % 9:(i * 3) % 9 + 1 + i % 4]) if i != 5 else "")
+                     for i in range(13)])
+    tokens = corpus_tokens(corpus, n_jobs=n_jobs)
+    expected_vocabulary = list(dict.fromkeys(token for article in corpus for token in tokenize(article.text)))
+    assert tokens.vocabulary == expected_vocabulary
+    for position, article in enumerate(corpus):
+        assert [tokens.vocabulary[i] for i in tokens.article(position)] == tokenize(article.text)
+    assert tokens.offsets[-1] == len(tokens.ids) and tokens.ids.dtype.name == "int32"
