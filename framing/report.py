@@ -15,6 +15,7 @@ interrupted run never leaves a half-written file that looks complete.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -303,7 +304,9 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
                                  scheduler=scheduler)
     group_counts = count_terms(corpus, lexicons, by=by, voice=voice, counts=article_counts)
     clock.lap("counting")
-    with shared_tokens():  # find_duplicates and distinctive_terms tokenise the corpus once
+    # find_duplicates reads every word and distinctive_terms the selected voices: they tokenise the same corpus,
+    # once, only when every voice is selected; otherwise keeping the first tokens would only hold memory.
+    with shared_tokens() if voices == VOICES else contextlib.nullcontext():
         duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
         duplicates = find_duplicates(corpus, **duplicate_options)
         weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
