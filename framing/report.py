@@ -6,7 +6,7 @@
 - ``DIR/tables/*.csv``: articles, terms, outlets (profiles), distinctive
   terms, duplicates, load report; UTF-8, ``\\n`` line ends, byte-identical for
   the same input and options;
-- ``DIR/figures/*.png`` (300 dpi) plus ``.svg`` and ``.pdf``;
+- ``DIR/figures/*.png`` (300 dpi, less for a figure over 25 megapixels) plus ``.svg`` and ``.pdf``;
 - ``DIR/index.html``: one self-contained page (figures embedded, no network).
 
 Every file is written to a temporary name and renamed into place, so an
@@ -57,6 +57,11 @@ TABLE_NAMES = ("articles", "terms", "outlets", "distinctive_terms", "duplicates"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FIGURE_STYLE = {"svg.hashsalt": "framing", "font.size": 9, "axes.titlesize": 10, "figure.dpi": 100}
+#: Resolution of the figures, in dots per inch.
+FIGURE_DPI = 300
+#: A PNG figure larger than this is drawn at a lower resolution (the axis shares of a lexicon with many axes
+#: can reach 75 megapixels at 300 dpi: 300 MB to draw, more to encode and embed).
+MAX_FIGURE_PIXELS = 25_000_000
 #: Figures draw at most this many groups (the palette has 10 colours), those with the most articles.
 MAX_FIGURE_GROUPS = 10
 #: ``distinctive_terms.csv`` keeps this many terms (highest z) per group and feature.
@@ -200,11 +205,18 @@ def _save_figure(figure, directory: Path, name: str, formats) -> list[Path]:
         buffer = io.BytesIO()
         metadata = {"png": {"Software": f"framing {__version__}"}, "svg": {"Date": None},
                     "pdf": {"CreationDate": None, "ModDate": None}}[extension]
-        figure.savefig(buffer, format=extension, dpi=300, bbox_inches="tight", metadata=metadata)
+        figure.savefig(buffer, format=extension, dpi=_png_dpi(figure) if extension == "png" else FIGURE_DPI,
+                       bbox_inches="tight", metadata=metadata)
         path = directory / f"{name}.{extension}"
         _atomic_write(path, buffer.getvalue())
         written.append(path)
     return written
+
+
+def _png_dpi(figure) -> int:
+    """:data:`FIGURE_DPI`, or less for a figure so large that it would pass :data:`MAX_FIGURE_PIXELS`."""
+    width, height = figure.get_size_inches()
+    return min(FIGURE_DPI, int((MAX_FIGURE_PIXELS / (width * height)) ** 0.5))
 
 
 def _parse_formats(formats) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from framing.cli import main
 from framing.counting import count_terms
 from framing.features import LexiconVectorizer
 from framing.lexicon import load_lexicons
-from framing.report import MAX_FIGURE_GROUPS, TABLE_NAMES, _pole_shares, write_report, write_table
+from framing.report import MAX_FIGURE_GROUPS, MAX_FIGURE_PIXELS, TABLE_NAMES, _pole_shares, _save_figure, _subplots
+from framing.report import write_report, write_table
 
 TABLES = list(TABLE_NAMES)
 FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline", "referents",
@@ -203,3 +204,16 @@ def test_cli_refuses_to_replace_a_file_without_force(seeds_dir, tmp_path, capsys
     assert target.read_text(encoding="utf-8") == "keep me"
     assert main(["kwic", "hostage*", str(seeds_dir), "--out", str(target), "--force"]) == 0
     assert pd.read_csv(target)["match"].str.lower().str.startswith("hostage").all()
+
+
+def test_a_very_large_png_figure_is_drawn_at_a_lower_resolution(tmp_path):
+    """Figures keep 300 dpi up to 25 megapixels; a poster-sized one is scaled down to stay near that."""
+    small, _ = _subplots(figsize=(8, 5))
+    large, _ = _subplots(figsize=(15, 55))  # 74 megapixels at 300 dpi
+    (small_png,) = _save_figure(small, tmp_path, "small", ("png",))
+    (large_png,) = _save_figure(large, tmp_path, "large", ("png",))
+    with Image.open(small_png) as image:
+        assert round(image.info["dpi"][0]) == 300
+    with Image.open(large_png) as image:
+        assert round(image.info["dpi"][0]) == 174  # floor(sqrt(25e6 / (15 * 55)))
+        assert image.width * image.height <= MAX_FIGURE_PIXELS
