@@ -1,6 +1,7 @@
 """Parallel counting gives exactly what counting in one process gives, tables and bytes alike."""
 
 import re
+import sys
 
 import pandas as pd
 import pytest
@@ -86,3 +87,21 @@ def test_engine_options_are_checked():
         count_terms(_generated_corpus(3), engine="spark")
     with pytest.raises(FramingError, match=re.escape("scheduler='tcp://x:1' needs engine='dask'")):
         count_terms(_generated_corpus(3), scheduler="tcp://x:1")
+
+
+def _texts_and_titles(articles: list) -> list:
+    """A worker function: what arrived, rebuilt."""
+    return [(article.text, article.title, type(article).__name__) if isinstance(article, Article) else article
+            for article in articles]
+
+
+def test_texts_reach_the_workers_whole_and_stay_their_size_here(small_chunks):
+    """Pickled as they are, non-ASCII texts would keep a UTF-8 copy in this process for good."""
+    articles = [Article(f"a{i}", f"Caf\u00e9 \u201cquote\u201d {i} \ud83d\ude00"[: 12 + i % 9] * 50, title=f"T\u00eftle {i}",
+                        date=None) for i in range(20)]
+    items = [*articles, ("id", "na\u00efve \u2019s"), "plain ascii", "\u05e9\u05dc\u05d5\u05dd"]
+    sizes = [sys.getsizeof(article.text) for article in articles]
+    results = [row for _, rows in _parallel.map_chunks(_texts_and_titles, items, n_jobs=2, progress=False)
+               for row in rows]
+    assert results == [(a.text, a.title, "Article") for a in articles] + items[20:]
+    assert [sys.getsizeof(article.text) for article in articles] == sizes
