@@ -217,8 +217,9 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
     kept = np.flatnonzero(~is_stop_word[tokens.ids])
     words = tokens.ids[kept]
     word_offsets = np.searchsorted(kept, tokens.offsets)  # article i's words: words[word_offsets[i]:...[i + 1]]
-    del kept
-    article_of_word = np.repeat(np.arange(len(tokens), dtype=np.int32), np.diff(word_offsets))
+    n_articles = len(tokens)
+    del kept, tokens  # the stop-word-free ids are all that is used below (unless a shared_tokens block keeps them)
+    article_of_word = np.repeat(np.arange(n_articles, dtype=np.int32), np.diff(word_offsets))
     n_vocabulary = max(len(vocabulary), 1)
 
     columns = []  # per n: column of the n-gram that starts at each word, -1 if it is rare or crosses articles
@@ -294,12 +295,24 @@ def _gram_codes(words: np.ndarray, start: int, stop: int, n: int, distinct_by_n:
 
 
 def _tally(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values (sorted) and how often each occurs; sorts ``codes`` in place."""
+    """Distinct values (sorted) and how often each occurs; sorts ``codes`` in place.
+
+    With tens of millions of n-gram codes this is the memory peak of
+    :func:`distinctive_terms`, so it makes one boolean mask and no copy of
+    the run starts.
+    """
     codes.sort()
     if len(codes) == 0:
         return codes, np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
-    return codes[starts], np.diff(np.append(starts, len(codes)))
+    is_start = np.empty(len(codes), dtype=bool)
+    is_start[0] = True
+    np.not_equal(codes[1:], codes[:-1], out=is_start[1:])
+    starts = np.flatnonzero(is_start)
+    del is_start
+    counts = np.empty(len(starts), dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = len(codes) - starts[-1]
+    return codes[starts], counts
 
 
 def _columns(words: np.ndarray, n: int, distinct_by_n: dict, n_vocabulary: int, counted: np.ndarray,
