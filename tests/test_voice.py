@@ -194,6 +194,20 @@ def test_keep_voices_is_shared_within_a_block_while_a_stage_holds_it(seed_corpus
     assert keep_voices(seed_corpus, "narration") is not keep_voices(seed_corpus, "narration")
 
 
+def test_spans_kept_within_a_block_come_back_the_same(seed_corpus):
+    """The block keeps spans compactly (ints and speakers); what it gives back equals a fresh segmentation."""
+    from framing.voice import shared_voices
+
+    fresh = [segment_voice(article.text) for article in seed_corpus]
+    with shared_voices():
+        first = [segment_voice(article.text) for article in seed_corpus]
+        kept = keep_voices(seed_corpus, "narration")  # fills the block from the workers' spans as well
+        again = [segment_voice(article.text) for article in seed_corpus]
+    assert first == fresh and again == fresh
+    assert {span.speaker for spans in again for span in spans} > {"", "unknown"}
+    assert all(len(k.text) == len(a.text) for k, a in zip(kept, seed_corpus))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES) + ["sa", "say", "s", " ", ",", "x",
                                                                               "ing", "Said"]),
