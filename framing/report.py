@@ -16,6 +16,7 @@ interrupted run never leaves a half-written file that looks complete.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import tempfile
@@ -388,6 +389,9 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         figures += _save_figure(figure, out / "figures", "similarity", formats)
         figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
         figures += _figure_analyses(analyses, by, shown, out / "figures", formats)
+    # A drawn figure keeps its pixel buffer (100 MB for a large one) until the cycle collector finds it:
+    # collect now, before the page embeds the figures.
+    gc.collect()
     clock.lap("figures")
     # The sentences behind the counts on the page: only the groups the page shows need them.
     on_page = corpus
