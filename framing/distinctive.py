@@ -192,7 +192,8 @@ def _article_weights(ids: list[str], weights, exclude_articles) -> np.ndarray:
     return result
 
 
-def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
+def _ngram_counts(corpus: Corpus, ngram_range, min_count: float,
+                  n_jobs=None) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
     """Article x n-gram counts of the n-grams seen at least ``min_count`` times, and the number of distinct n-grams.
 
     The n-grams are those of a scikit-learn ``CountVectorizer`` with the
@@ -210,7 +211,7 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float) -> tuple[sparse
         raise FramingError(f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n, got "
                            f"{ngram_range!r}; for example (1, 2)")
     min_n, max_n = (int(n) for n in ngram_range)
-    tokens = corpus_tokens(corpus)
+    tokens = corpus_tokens(corpus, n_jobs=n_jobs)
     stop_words = frozenset(make_tfidf_vectorizer().get_params()["stop_words"] or ())
     vocabulary = tokens.vocabulary
     is_stop_word = np.fromiter((token in stop_words for token in vocabulary), dtype=bool, count=len(vocabulary))
@@ -382,7 +383,7 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                       pair=None, prior="pooled", prior_scale: float = 0.1, min_count: float = 5,
                       ngram_range=(1, 2), exclude_articles=None, weights=None,
                       significance_level: float = 0.05, top: int | None = None, voice="narration",
-                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
+                      counts: pd.DataFrame | None = None, n_jobs=None) -> pd.DataFrame:
     """Terms that distinguish each group, by log-odds with an informative Dirichlet prior.
 
     Every group is compared with all other groups pooled (one-vs-rest), or
@@ -451,6 +452,9 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         ``count_terms(corpus, lexicon, by="article")``, to avoid counting twice
         when ``features="lexicon"``; its per-voice columns are added up as
         ``voice`` says.
+    n_jobs : int, optional
+        Worker processes for the voice segmentation and tokenising (see
+        :func:`framing.count_terms`); the table is the same whatever it is.
 
     Returns
     -------
@@ -524,7 +528,7 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         raise FramingError(f"top must be a positive integer or None, got {top!r}; for example 100")
     if counts is not None and features == "lexicon":
         counts = select_voice(counts, voice)
-    corpus = keep_voices(corpus, voice)  # token totals and n-grams from the selected voices only
+    corpus = keep_voices(corpus, voice, n_jobs=n_jobs)  # token totals and n-grams from the selected voices only
 
     labels = corpus.group_labels(by).to_numpy()
     article_weights = _article_weights(corpus.ids, weights, exclude_articles)
@@ -546,7 +550,7 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                            f"{len(group_names)} ({found}); use a corpus with more groups or another by")
 
     if features == "ngrams":
-        matrix, terms, n_features = _ngram_counts(corpus, ngram_range, min_count)
+        matrix, terms, n_features = _ngram_counts(corpus, ngram_range, min_count, n_jobs)
     else:
         matrix, terms = _lexicon_counts(corpus, lexicon, counts)
         n_features = matrix.shape[1]

@@ -78,7 +78,7 @@ def _token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _shingle_sets(corpus: Corpus, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_sets(corpus: Corpus, shingle_size: int, n_jobs=None) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique 64-bit shingle hashes of each article: article ``i``'s are ``values[offsets[i]:offsets[i + 1]]``.
 
     Token hashes come from BLAKE2b of the token, so a shingle's hash does not
@@ -323,7 +323,7 @@ def _age_key(article: Article):
 
 
 def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, method: str = "auto",
-                    num_perm: int = 128, random_state=0) -> pd.DataFrame:
+                    num_perm: int = 128, random_state=0, n_jobs=None) -> pd.DataFrame:
     """Pairs of articles that share much of their text: republished wire copy and reworded copies.
 
     Parameters
@@ -354,6 +354,9 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
         MinHash permutations; more catch more reworded copies, at a cost.
     random_state : int or numpy.random.Generator, default=0
         Seed of the MinHash permutations.
+    n_jobs : int, optional
+        Worker processes for tokenising (see
+        :func:`framing.count_terms`); the table is the same whatever it is.
 
     Returns
     -------
@@ -396,7 +399,7 @@ def find_duplicates(corpus, *, threshold: float = 0.2, shingle_size: int = 5, me
     if method == "auto":
         method = "exact" if len(corpus) <= EXACT_MAX_ARTICLES else "minhash"
 
-    values, offsets = _shingle_sets(corpus, shingle_size)
+    values, offsets = _shingle_sets(corpus, shingle_size, n_jobs)
     sizes = np.diff(offsets).astype(float)
     if method == "exact":
         first, second, shared = _exact_pairs(_incidence(values, offsets))
