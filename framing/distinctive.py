@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import ndtr
 
-from framing._tokens import corpus_tokens
+from framing._tokens import CorpusTokens, corpus_tokens
 from framing.corpus import Corpus, as_corpus
 from framing.counting import count_terms, select_voice
 from framing.exceptions import FramingError
@@ -192,8 +192,7 @@ def _article_weights(ids: list[str], weights, exclude_articles) -> np.ndarray:
     return result
 
 
-def _ngram_counts(corpus: Corpus, ngram_range, min_count: float,
-                  n_jobs=None) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
+def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
     """Article x n-gram counts of the n-grams seen at least ``min_count`` times, and the number of distinct n-grams.
 
     The n-grams are those of a scikit-learn ``CountVectorizer`` with the
@@ -211,7 +210,6 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float,
         raise FramingError(f"ngram_range must be a tuple (min_n, max_n) with 1 <= min_n <= max_n, got "
                            f"{ngram_range!r}; for example (1, 2)")
     min_n, max_n = (int(n) for n in ngram_range)
-    tokens = corpus_tokens(corpus, n_jobs=n_jobs)
     stop_words = frozenset(make_tfidf_vectorizer().get_params()["stop_words"] or ())
     vocabulary = tokens.vocabulary
     is_stop_word = np.fromiter((token in stop_words for token in vocabulary), dtype=bool, count=len(vocabulary))
@@ -219,7 +217,7 @@ def _ngram_counts(corpus: Corpus, ngram_range, min_count: float,
     words = tokens.ids[kept]
     word_offsets = np.searchsorted(kept, tokens.offsets)  # article i's words: words[word_offsets[i]:...[i + 1]]
     n_articles = len(tokens)
-    del kept, tokens  # the stop-word-free ids are all that is used below (unless a shared_tokens block keeps them)
+    del kept
     article_of_word = np.repeat(np.arange(n_articles, dtype=np.int32), np.diff(word_offsets))
     n_vocabulary = max(len(vocabulary), 1)
 
@@ -549,8 +547,13 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         raise FramingError(f"distinctive_terms needs at least 2 groups in column {by!r}, found "
                            f"{len(group_names)} ({found}); use a corpus with more groups or another by")
 
+    n_articles = len(corpus)
     if features == "ngrams":
-        matrix, terms, n_features = _ngram_counts(corpus, ngram_range, min_count, n_jobs)
+        # Past its tokens, the text with the other voices blanked out (see keep_voices) is not needed: let it
+        # go (unless the caller holds it) before the n-gram tally, the memory peak of a large corpus.
+        tokens_of_articles, corpus = corpus_tokens(corpus, n_jobs=n_jobs), None
+        matrix, terms, n_features = _ngram_counts(tokens_of_articles, ngram_range, min_count)
+        del tokens_of_articles
     else:
         matrix, terms = _lexicon_counts(corpus, lexicon, counts)
         n_features = matrix.shape[1]
@@ -564,7 +567,7 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
     rows = np.array([group_index.get(label, -1) for label in labels])
     member = rows >= 0
     indicator = sparse.csr_matrix((np.ones(member.sum()), (rows[member], np.flatnonzero(member))),
-                                  shape=(len(group_names), len(corpus)))
+                                  shape=(len(group_names), n_articles))
     group_counts = (indicator @ matrix[:, keep]).tocsr()
     group_tokens = np.asarray(indicator @ tokens).ravel()
     comparison = _Comparison(group_names=np.array(group_names, dtype=object), group_counts=group_counts,

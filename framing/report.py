@@ -75,8 +75,8 @@ class ReportResult:
     """What :func:`write_report` computed and where it wrote it.
 
     ``timings`` holds the wall-clock seconds of each stage, in the order run:
-    ``counting, duplicates, profiles, distinctive_terms, clustering, tables,
-    figures, html``.
+    ``counting, duplicates, profiles, clustering, distinctive_terms,
+    voice_referents_sourcing_agency, tables, figures, html``.
     """
 
     out: Path
@@ -334,22 +334,25 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
                                    weights=weights, voice=voices, counts=article_counts)
         clock.lap("profiles")
         # The outlet's own words (or the chosen voices): every text is segmented once, in the workers, and the
-        # spans are kept for distinctive terms, clustering and the referent evidence below.
-        _release_memory()  # what duplicates and profiles let go, before the two largest stages
+        # spans are kept for clustering, distinctive terms and the evidence below.
+        _release_memory()  # what duplicates and profiles let go, before the largest stages
         own_words = keep_voices(corpus, voices, n_jobs=n_jobs)
+        clusters = None
+        if len(corpus) >= 3:
+            try:
+                clusters = cluster_articles(own_words, lexicons, random_state=random_state)
+            except FramingError as error:
+                notes.append(f"No clustering: {error}.")
+        else:
+            notes.append("No clustering: it needs at least 3 articles.")
+        # A blanked copy of every text: distinctive terms makes its own from the kept spans and lets it go once
+        # tokenised, before the n-gram tally (the memory peak of a large corpus), so none is held here.
+        del own_words
+        _release_memory()
+        clock.lap("clustering")
         distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes, n_jobs)
         clock.lap("distinctive_terms")
-    clusters = None
-    if len(corpus) >= 3:
-        try:
-            clusters = cluster_articles(own_words, lexicons, random_state=random_state)
-        except FramingError as error:
-            notes.append(f"No clustering: {error}.")
-    else:
-        notes.append("No clustering: it needs at least 3 articles.")
-    del own_words  # a blanked copy of every text: free it before the analyses, figures and page
     _release_memory()
-    clock.lap("clustering")
     analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs, progress)
     clock.lap("voice_referents_sourcing_agency")
 
