@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import ndtr
 
+from framing._memory import release_memory
 from framing._tokens import CorpusTokens, corpus_tokens
 from framing.corpus import Corpus, as_corpus
 from framing.counting import count_terms, select_voice
@@ -217,7 +218,7 @@ def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float) -> tuple[
     words = tokens.ids[kept]
     word_offsets = np.searchsorted(kept, tokens.offsets)  # article i's words: words[word_offsets[i]:...[i + 1]]
     n_articles = len(tokens)
-    del kept
+    del kept, tokens  # only the stop-word-free ids are used below (unless a shared_tokens block keeps them all)
     article_of_word = np.repeat(np.arange(n_articles, dtype=np.int32), np.diff(word_offsets))
     n_vocabulary = max(len(vocabulary), 1)
 
@@ -551,9 +552,11 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
     if features == "ngrams":
         # Past its tokens, the text with the other voices blanked out (see keep_voices) is not needed: let it
         # go (unless the caller holds it) before the n-gram tally, the memory peak of a large corpus.
-        tokens_of_articles, corpus = corpus_tokens(corpus, n_jobs=n_jobs), None
-        matrix, terms, n_features = _ngram_counts(tokens_of_articles, ngram_range, min_count)
-        del tokens_of_articles
+        # The tokens are handed over in a list, popped in the call, so that _ngram_counts holds the only
+        # reference and can let the ids go too once it has the stop-word-free ones.
+        tokens_of_articles, corpus = [corpus_tokens(corpus, n_jobs=n_jobs)], None
+        release_memory()
+        matrix, terms, n_features = _ngram_counts(tokens_of_articles.pop(), ngram_range, min_count)
     else:
         matrix, terms = _lexicon_counts(corpus, lexicon, counts)
         n_features = matrix.shape[1]

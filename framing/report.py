@@ -16,8 +16,6 @@ interrupted run never leaves a half-written file that looks complete.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import io
 import os
 import tempfile
@@ -31,6 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from framing._memory import release_memory
 from framing._stats import wilson_interval
 from framing._tokens import shared_tokens
 from framing._version import __version__
@@ -335,7 +334,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         clock.lap("profiles")
         # The outlet's own words (or the chosen voices): every text is segmented once, in the workers, and the
         # spans are kept for clustering, distinctive terms and the evidence below.
-        _release_memory()  # what duplicates and profiles let go, before the largest stages
+        release_memory()  # what duplicates and profiles let go, before the largest stages
         own_words = keep_voices(corpus, voices, n_jobs=n_jobs)
         clusters = None
         if len(corpus) >= 3:
@@ -348,11 +347,11 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         # A blanked copy of every text: distinctive terms makes its own from the kept spans and lets it go once
         # tokenised, before the n-gram tally (the memory peak of a large corpus), so none is held here.
         del own_words
-        _release_memory()
+        release_memory()
         clock.lap("clustering")
         distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes, n_jobs)
         clock.lap("distinctive_terms")
-    _release_memory()
+    release_memory()
     analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs, progress)
     clock.lap("voice_referents_sourcing_agency")
 
@@ -395,7 +394,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         figures += _save_figure(figure, out / "figures", "similarity", formats)
         figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
         figures += _figure_analyses(analyses, by, shown, out / "figures", formats)
-    _release_memory()  # a drawn figure keeps its pixel buffer (100 MB for a large one) until collected
+    release_memory()  # a drawn figure keeps its pixel buffer (100 MB for a large one) until collected
     clock.lap("figures")
     # The sentences behind the counts on the page: only the groups the page shows need them.
     on_page = corpus
@@ -411,22 +410,6 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     write_text(out / "index.html", page)
     clock.lap("html")
     return ReportResult(out, tables, figures, notes, clock.laps)
-
-
-def _release_memory() -> None:
-    """Between stages, give what the last one let go back to the system.
-
-    Cycles (a drawn figure and its pixel buffer, for one) wait for the
-    collector, and with glibc freed memory stays with the process, in holes
-    between live objects, until the heap is trimmed: on AllSides, 300 to
-    500 MB after the largest stages, which the next stage's peak would come
-    on top of. Elsewhere (no ``malloc_trim``) only the collection runs.
-    """
-    gc.collect()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError, TypeError):  # not glibc
-        pass
 
 
 def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs=None,
