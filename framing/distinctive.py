@@ -551,9 +551,8 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
     n_articles = len(corpus)
     if features == "ngrams":
         # Past its tokens, the text with the other voices blanked out (see keep_voices) is not needed: let it
-        # go (unless the caller holds it) before the n-gram tally, the memory peak of a large corpus.
-        # The tokens are handed over in a list, popped in the call, so that _ngram_counts holds the only
-        # reference and can let the ids go too once it has the stop-word-free ones.
+        # go (unless the caller holds it) before the n-gram tally, the memory peak of a large corpus. The
+        # tokens are popped into the call, so that _ngram_counts can let the ids go in turn.
         tokens_of_articles, corpus = [corpus_tokens(corpus, n_jobs=n_jobs)], None
         release_memory()
         matrix, terms, n_features = _ngram_counts(tokens_of_articles.pop(), ngram_range, min_count)
