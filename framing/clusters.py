@@ -124,7 +124,7 @@ def framing_vocabulary(texts, *, events=None, max_event_share: float = 0.6, min_
     return sorted(keep)
 
 
-def _lexicon_features(corpus, texts, lexicon, pool_axes):
+def _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs=None):
     """Raw lexicon features and the number of lexicon matches in each article.
 
     Per-axis pole shares (or, with ``pool_axes``, pole shares pooled over the
@@ -132,7 +132,7 @@ def _lexicon_features(corpus, texts, lexicon, pool_axes):
     derived from one pass of :class:`~framing.features.LexiconVectorizer`
     counts.
     """
-    vectorizer = LexiconVectorizer(lexicon=lexicon, scale="count").fit(texts)
+    vectorizer = LexiconVectorizer(lexicon=lexicon, scale="count", n_jobs=n_jobs).fit(texts)
     counts = vectorizer.transform(texts)
     # Which axis and pole each "axis:pole" column belongs to (categories map to None).
     prefix = len(vectorizer.lexicons_) > 1
@@ -223,7 +223,7 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
 def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon", n_clusters: int | None = None,
                      max_clusters: int = 8, method: str = "kmeans", event_column: str | None = "event",
                      pool_axes: bool = False, min_matches: int = 0, center_within_events: bool = False,
-                     random_state: int = 0) -> ClusterResult:
+                     random_state: int = 0, n_jobs=None) -> ClusterResult:
     """Cluster articles on framing features and place them on a 2-D map.
 
     Parameters
@@ -271,6 +271,9 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
         compared with other coverage of the same event or topic and clusters
         cannot follow the events' different baselines. Needs event labels.
     random_state : int, default=0
+    n_jobs : int, optional
+        Worker processes for matching the lexicon (see
+        :func:`framing.count_terms`); the result is the same whatever it is.
 
     Returns
     -------
@@ -320,7 +323,7 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
     blocks = []
     clustered = np.ones(len(corpus), dtype=bool)
     if features in ("lexicon", "lexicon+tfidf") or min_matches > 0:
-        lexicon_matrix, lexicon_names, n_matches = _lexicon_features(corpus, texts, lexicon, pool_axes)
+        lexicon_matrix, lexicon_names, n_matches = _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs)
         clustered = n_matches >= min_matches
         if features in ("lexicon", "lexicon+tfidf"):
             blocks.append((lexicon_matrix, lexicon_names))

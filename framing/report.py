@@ -339,7 +339,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         clusters = None
         if len(corpus) >= 3:
             try:
-                clusters = cluster_articles(own_words, lexicons, random_state=random_state)
+                clusters = cluster_articles(own_words, lexicons, random_state=random_state, n_jobs=n_jobs)
             except FramingError as error:
                 notes.append(f"No clustering: {error}.")
         else:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from framing import Article, FramingError, Lexicon
+from framing import Article, FramingError, Lexicon, _parallel
 from framing.clusters import cluster_articles, framing_vocabulary
 
 # Two stances crossed with three events: the framing words follow the stance,
@@ -157,3 +157,16 @@ def test_center_within_events_needs_event_labels():
     corpus = [Article(str(i), text) for i, text in enumerate(["The death tax.", "The estate tax.", "Global warming."])]
     with pytest.raises(FramingError, match=re.escape("center_within_events=True needs event labels")):
         cluster_articles(corpus, SIDES, center_within_events=True)
+
+
+def test_worker_processes_give_the_same_clusters(monkeypatch):
+    """Matching in worker processes (n_jobs=2, chunks of 2 articles) changes no label, coordinate or feature."""
+    monkeypatch.setattr(_parallel, "CHUNK_SIZE", 2)
+    corpus = _corpus() * 2
+    corpus = [Article(f"{article.id}-{copy}", article.text, outlet=article.outlet, event=article.event)
+              for copy, article in enumerate(corpus)]
+    one, two = (cluster_articles(corpus, "israel_gaza", random_state=0, n_jobs=n_jobs) for n_jobs in (1, 2))
+    assert one.articles.equals(two.articles)
+    assert np.array_equal(one.features, two.features)
+    labels = one.articles["cluster"].tolist()
+    assert labels[:6] == labels[6:] and len(set(labels)) >= 2  # the second copy of each text clusters with the first
