@@ -11,9 +11,13 @@ nothing is kept.
 Why not call ``tokenize`` on every text: it goes through NLTK's
 ``RegexpTokenizer``, which runs each match under a timeout (a guard against
 caller-supplied patterns) and is about three times slower than the standard
-``re`` module on the same pattern. :func:`word_tokens` uses ``re`` whenever
-that is known to give the same tokens (see there) and ``tokenize`` itself
-otherwise.
+``re`` module on the same pattern; and even ``re`` makes a string object for
+every token, which a dict then numbers. :func:`corpus_tokens` finds the
+tokens of most texts in numpy and numbers them by their bytes
+(:func:`_chunk_tokens`): 2.7 times faster on 5,791 AllSides articles, with
+the same ids. The other texts, and callers that want one text's tokens, use
+:func:`word_tokens`: ``re`` whenever that is known to give the same tokens
+(see there) and ``tokenize`` itself otherwise.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from framing._parallel import map_chunks
+from framing import _parallel
 from framing.corpus import Corpus
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
 
@@ -136,13 +141,21 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
         return _shared[corpus]
     index: defaultdict[str, int] = defaultdict()
     index.default_factory = index.__len__  # a new token gets the next id
-    ids, lengths = [], []
+    ids, lengths, known = [], [], []
     texts = [article.text for article in corpus]
-    for _, (vocabulary, chunk_ids, chunk_lengths) in map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
-                                                                 progress=False):
+    # Larger chunks than other stages: each chunk's vocabulary costs a string per token it holds.
+    least, most = _parallel.CHUNK_SIZE, 8 * _parallel.CHUNK_SIZE
+    chunk_size = min(most, max(least, -(-len(texts) // (2 * _parallel.resolve_n_jobs(n_jobs, len(texts))))))
+    for _, (vocabulary, chunk_ids, chunk_lengths, exact) in _parallel.map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
+                                                                        progress=False, chunk_size=chunk_size):
         # Chunk ids to corpus ids: a token first seen in this chunk is new to the corpus here too.
         ids.append(np.array([index[token] for token in vocabulary], dtype=np.int32)[chunk_ids])
         lengths.append(chunk_lengths)
+        known.append(exact)
+    if texts:  # the rate denominators of the texts whose token count is the same
+        known_lengths, is_known = np.concatenate(lengths), np.concatenate(known)
+        corpus.remember_n_tokens({article.id: int(count) for article, count, same
+                                  in zip(corpus, known_lengths.tolist(), is_known.tolist()) if same})
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     if texts:
         np.cumsum(np.concatenate(lengths), out=offsets[1:])
@@ -152,15 +165,157 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     return tokens
 
 
-def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The tokens of some texts as ids into their own vocabulary (in order of first appearance), and each
-    text's token count; runs in a worker or in-process."""
-    index: defaultdict[str, int] = defaultdict()
-    index.default_factory = index.__len__
-    ids = array.array("i")  # one growing buffer, not one small array per text
-    lengths = np.zeros(len(texts), dtype=np.int64)
+def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens of some texts as ids into their own vocabulary (in order of first appearance), each text's
+    token count, and which of those counts are :func:`framing.text.count_tokens` too; runs in a worker or
+    in-process.
+
+    Python's ``re`` makes a string object per token, and a dict numbers them: two thirds of the time of a
+    tokenisation. Here most texts are tokenised together in numpy instead (:func:`_byte_tokens`): those
+    whose lower-case text has no non-ASCII character that could be part of a token. A token of at most 16
+    bytes is then keyed by its bytes, read as integers, and numbered by pandas' hash tables
+    (:func:`_integer_keys`). The longer ones and the tokens of the other texts (:func:`word_tokens`) are few.
+    """
+    fast, encoded, slow = [], [], {}
+    exact = np.zeros(len(texts), dtype=bool)
     for position, text in enumerate(texts):
-        before = len(ids)
-        ids.extend(map(index.__getitem__, word_tokens(text)))
-        lengths[position] = len(ids) - before
-    return list(index), np.frombuffer(ids, dtype=np.int32), lengths
+        normalized = normalize_text(text)
+        lower = normalized.lower
+        if not lower.isascii():
+            wide = _wide_characters(lower)
+            if not all(map(_tokenized_as_by_re, wide)):
+                slow[position] = word_tokens(text)
+                continue
+            for char in wide:  # a wide character outside tokens becomes a space: its bytes are read as in one
+                if not char.isalnum():
+                    lower = lower.replace(char, " ")
+        # count_tokens reads the normalised text, not the lower-case one: the same tokens if lower-casing
+        # keeps each character one character of the same class.
+        exact[position] = normalized.text.isascii() or all(map(_lowers_alike, _wide_characters(normalized.text)))
+        fast.append(position)
+        encoded.append(lower.encode("utf-8", "surrogatepass"))
+    starts, ends, buffer, fast_counts = _byte_tokens(encoded)
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    lengths[fast] = fast_counts
+    lengths[list(slow)] = [len(tokens) for tokens in slow.values()]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    # The place of each token of the joined texts in the chunk's sequence of tokens.
+    fast_offsets = np.zeros(len(fast) + 1, dtype=np.int64)
+    np.cumsum(fast_counts, out=fast_offsets[1:])
+    places = np.arange(len(starts), dtype=np.int64) + np.repeat(offsets[fast] - fast_offsets[:-1], fast_counts)
+
+    size = ends - starts
+    spaces = []
+    for selected in (size <= _WORD, (size > _WORD) & (size <= 2 * _WORD)):
+        codes, tokens = _integer_keys(buffer, starts[selected], size[selected])
+        spaces.append((tokens, codes, places[selected]))
+    rest = size > 2 * _WORD
+    others = sorted([*zip(places[rest].tolist(), (buffer[start:end].decode("utf-8") for start, end
+                                                   in zip(starts[rest].tolist(), ends[rest].tolist()))),
+                     *((place, token) for position, tokens in slow.items()
+                       for place, token in zip(range(offsets[position], offsets[position + 1]), tokens))])
+    index: defaultdict[str, int] = defaultdict()
+    index.default_factory = index.__len__  # a new token gets the next code
+    codes = np.array([index[token] for _, token in others], dtype=np.int64)
+    spaces.append((list(index), codes, np.array([place for place, _ in others], dtype=np.int64)))
+    return (*_join_spaces(spaces, int(offsets[-1])), lengths, exact)
+
+
+#: Bytes in one integer key.
+_WORD = 8
+_ASCII = bytes(range(128))
+def _wide_characters(text: str) -> set[str]:
+    """The non-ASCII characters of a text (from its UTF-8 bytes: faster than a regex over the text)."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _lowers_alike(char: str) -> bool:
+    """Whether ``char.lower()`` is one character, a letter or digit exactly when ``char`` is one."""
+    lower = char.lower()
+    return len(lower) == 1 and lower.isalnum() == char.isalnum()
+
+
+#: ``bytes.translate`` table of UTF-8 text whose non-ASCII characters are all letters or digits: 1 for a
+#: letter or digit (and every byte of a non-ASCII character), 2 for a token joiner (``'`` or ``-``), 0 else.
+_BYTE_CLASSES = bytes(1 if byte >= 128 or chr(byte).isalnum() else 2 if chr(byte) in "'-" else 0
+                      for byte in range(256))
+
+
+def _byte_tokens(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, bytes, np.ndarray]:
+    """Token start and end offsets in ``encoded`` (UTF-8 texts) joined by spaces, those bytes, and the
+    number of tokens of each text.
+
+    Exactly :data:`_TOKEN_RE` on each text, for texts whose non-ASCII characters are all letters or
+    digits: a token is a run of letters, digits and of the joiners that have a letter or digit on both
+    sides.
+    """
+    buffer = b" ".join(encoded) + b" " * 2 * _WORD  # past the last token: room for its integer keys
+    classes = np.frombuffer(buffer.translate(_BYTE_CLASSES), dtype=np.uint8)
+    inside = classes == 1
+    inside[1:-1] |= (classes[1:-1] == 2) & inside[:-2] & inside[2:]
+    edges = np.diff(inside.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) + 1 for text in encoded], out=bounds[1:])
+    return starts, ends, buffer, np.diff(np.searchsorted(starts, bounds))
+
+
+def _integer_keys(buffer: bytes, starts: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes in order of first appearance, and the tokens they stand for, of tokens of at most 16 bytes.
+
+    A token's bytes, read as one or two big-endian integers (the second for bytes 9 to 16), are its key:
+    no token holds a zero byte, so no two tokens share one.
+    """
+    words = np.ndarray(shape=(len(buffer) - _WORD + 1,), dtype=">u8", buffer=buffer, strides=(1,))
+    first = words[starts].astype(np.uint64)
+    first >>= (8 * np.maximum(_WORD - size, 0)).astype(np.uint64)
+    codes, keys = pd.factorize(first, sort=False)
+    if not (size > _WORD).any():
+        return codes, [key.to_bytes(_WORD, "big").lstrip(b"\0").decode("utf-8") for key in keys.tolist()]
+    second = words[starts + _WORD].astype(np.uint64) >> (8 * (2 * _WORD - size)).astype(np.uint64)
+    second_codes, second_keys = pd.factorize(second, sort=False)
+    codes, pairs = pd.factorize(codes.astype(np.int64) * len(second_keys) + second_codes, sort=False)
+    keys, second_keys = keys.tolist(), second_keys.tolist()
+    return codes, [(keys[pair // len(second_keys)].to_bytes(_WORD, "big")
+                    + second_keys[pair % len(second_keys)].to_bytes(_WORD, "big").lstrip(b"\0")).decode("utf-8")
+                   for pair in pairs.tolist()]
+
+
+def _join_spaces(spaces: list[tuple[list[str], np.ndarray, np.ndarray]], n_tokens: int) -> tuple[list[str],
+                                                                                                 np.ndarray]:
+    """One vocabulary in order of first appearance, and the id of every token, from sets of codes.
+
+    Each of ``spaces`` is ``(tokens, codes, places)``: codes numbered in order of first appearance, the
+    token each stands for, and the place of each coded token in the chunk. A token of a text read by
+    :func:`word_tokens` may be in the other sets too: it first appears at the earliest of its places.
+    """
+    names = [token for tokens, _, _ in spaces for token in tokens]
+    first = np.concatenate([places[_first_appearances(codes)] for _, codes, places in spaces])
+    alias = np.arange(len(names))
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names):
+        other = seen.setdefault(name, position)
+        if other != position:
+            alias[position] = other
+            first[other] = min(first[other], first[position])
+    own = np.flatnonzero(alias == np.arange(len(names)))
+    order = own[np.argsort(first[own], kind="stable")]
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank = rank[alias]
+    ids = np.empty(n_tokens, dtype=np.int32)
+    base = 0
+    for tokens, codes, places in spaces:
+        ids[places] = rank[base + codes]
+        base += len(tokens)
+    return [names[position] for position in order], ids
+
+
+def _first_appearances(codes: np.ndarray) -> np.ndarray:
+    """Where each code first appears, for codes numbered in order of first appearance (0, 1, 2, ...)."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    highest = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1])))

@@ -139,8 +139,8 @@ def test_figures_show_the_largest_groups_and_tables_keep_all(tmp_path):
 @pytest.mark.parametrize("voice, passes", [("all", 1), ("narration", 2)])
 def test_report_tokenises_each_article_once_per_text(seed_corpus, tmp_path, monkeypatch, voice, passes):
     calls = []
-    tokenise = _tokens.word_tokens
-    monkeypatch.setattr(_tokens, "word_tokens", lambda text: calls.append(text) or tokenise(text))
+    tokenise = _tokens._chunk_tokens
+    monkeypatch.setattr(_tokens, "_chunk_tokens", lambda texts: calls.extend(texts) or tokenise(texts))
     write_report(seed_corpus, tmp_path, formats="png", voice=voice)
     # With every voice, find_duplicates and distinctive_terms share one pass; with narration only,
     # distinctive_terms reads the text with quotations blanked out, a second text per article.

@@ -1,10 +1,12 @@
 """Tests of framing._tokens: the shared tokenisation gives exactly the tokens of framing.text.tokenize."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing import Article, Corpus, _parallel
-from framing._tokens import corpus_tokens, shared_tokens, word_tokens
-from framing.text import tokenize
+from framing._tokens import _chunk_tokens, corpus_tokens, shared_tokens, word_tokens
+from framing.text import count_tokens, normalize_text, tokenize
 
 
 @pytest.mark.parametrize("text", [
@@ -52,3 +54,35 @@ def test_chunks_join_into_one_vocabulary_in_corpus_order(monkeypatch, n_jobs):
     for position, article in enumerate(corpus):
         assert [tokens.vocabulary[i] for i in tokens.article(position)] == tokenize(article.text)
     assert tokens.offsets[-1] == len(tokens.ids) and tokens.ids.dtype.name == "int32"
+
+
+def test_chunk_tokens_handle_every_kind_of_text():
+    """Texts read in numpy (ASCII, wide letters, wide separators) and by word_tokens (marks) in one chunk;
+    tokens of 1-8, 9-16 and over 16 bytes; the same token in both kinds of text gets one id."""
+    texts = ["Hostages freed; ceasefire-talks", "\u00a9 2024 Caf\u00e9 r\u00e9sum\u00e9 hostages",
+             "love \u2764\ufe0f hostages caf\u00e9", "", "extraordinarily counterinsurgency's hostages",
+             "\u2022 na\u00efve-ish -lead a--b x'-y \u00bd", "caf\u00e9 internationalisations"]
+    tokens = corpus_tokens(Corpus([Article(str(i), text) for i, text in enumerate(texts)]))
+    expected = [tokenize(text) for text in texts]
+    assert tokens.vocabulary == list(dict.fromkeys(token for article in expected for token in article))
+    assert [[tokens.vocabulary[i] for i in tokens.article(position)] for position in range(len(texts))] == expected
+    assert tokens.vocabulary.count("caf\u00e9") == 1 and "counterinsurgency's" in tokens.vocabulary
+
+
+#: Pieces of text: ASCII, wide letters and separators, characters that normalisation changes, marks and
+#: a variation selector (which NLTK's regex engine puts in words), words of 9 and of over 16 bytes.
+_PIECES = list("abyz09 '-.\n_Q") + ["\u00e9", "\u00a9", "\u2019", "\u2014", "\u0301", "\ufe0f", "\u0130",
+                                     "\ufb01", "\u00bd", "\u65e5", "abcdefghi", "internationalisation"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join), max_size=6))
+def test_chunk_tokens_are_those_of_tokenize(texts):
+    vocabulary, ids, lengths, exact = _chunk_tokens(texts)
+    expected = [tokenize(text) for text in texts]
+    assert vocabulary == list(dict.fromkeys(token for article in expected for token in article))
+    assert [vocabulary[i] for i in ids] == [token for article in expected for token in article]
+    assert lengths.tolist() == [len(article) for article in expected]
+    for text, same, length in zip(texts, exact, lengths):
+        if same:
+            assert count_tokens(normalize_text(text).text) == length
