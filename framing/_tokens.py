@@ -22,7 +22,6 @@ the same ids. The other texts, and callers that want one text's tokens, use
 
 from __future__ import annotations
 
-import array
 import contextlib
 import functools
 import re
