@@ -215,7 +215,7 @@ def _render_profile(profile: dict) -> list[str]:
     lines = [
         "### Hot spots",
         "",
-        f"cProfile of one `count_terms(corpus, {LEXICON!r})` call in a fresh process on the first "
+        f"cProfile of one `count_terms(corpus, {LEXICON!r}, n_jobs=1)` call in a fresh process on the first "
         f"{profile['n_articles']:,} articles ({profile['text_bytes'] / MB:,.1f} MB of text); "
         f"{profile['total_seconds']:.2f} s under the profiler (which slows pure-Python code more than C "
         "code). Raw profile: `benchmarks/.work/count_terms.pstats`.",

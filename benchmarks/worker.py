@@ -189,11 +189,12 @@ def _function_label(key: tuple, roots: list[tuple[str, str]]) -> str:
 
 
 def profile(args) -> dict:
-    """Profile one ``count_terms`` call; return the top functions both ways."""
+    """Profile one ``count_terms`` call in this process (``n_jobs=1``: cProfile does not see into worker
+    processes); return the top functions both ways."""
     corpus = framing.load_corpus(args.data)
     profiler = cProfile.Profile()
     profiler.enable()
-    framing.count_terms(corpus, args.lexicon)
+    framing.count_terms(corpus, args.lexicon, n_jobs=1, progress=False)
     profiler.disable()
     stats = pstats.Stats(profiler)
     if args.pstats:

@@ -87,7 +87,7 @@ def _shingle_sets(corpus: Corpus, shingle_size: int, n_jobs=None) -> tuple[np.nd
     one array (an article has at most as many shingles as tokens), rather
     than one small array each, which would leave the heap fragmented.
     """
-    tokens = corpus_tokens(corpus)
+    tokens = corpus_tokens(corpus, n_jobs=n_jobs)
     token_hashes = np.fromiter(map(_token_hash, tokens.vocabulary), dtype=np.uint64, count=len(tokens.vocabulary))
     values = np.empty(len(tokens.ids), dtype=np.uint64)
     offsets = np.zeros(len(tokens) + 1, dtype=np.int64)

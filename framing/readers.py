@@ -127,14 +127,21 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
             break
         except UnicodeDecodeError:
             continue
-    reason = _binary_reason(text)
+    # In these three encodings a control character comes from a control byte, the same: most files have none.
+    reason = _binary_reason(text) if data.translate(None, _NOT_CONTROL_BYTES) else ""
     return (None if reason else text), encoding, reason
+
+
+#: Control characters other than tab, newline, carriage return and form feed.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+#: Every byte but those of :data:`_CONTROL_RE` (a ``bytes.translate`` deletion table).
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if not _CONTROL_RE.match(chr(byte)))
 
 
 def _binary_reason(text: str) -> str:
     """Why text decoded from a file is binary data after all (many control characters), or ``""``."""
     sample = text[:20000]
-    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\r\f")
+    controls = len(_CONTROL_RE.findall(sample))  # a regex scan: a loop in Python took 1 ms per JSONL record
     if controls > 0.05 * len(sample):
         return f"binary file ({controls} control characters in the first {len(sample)})"
     return ""
