@@ -166,9 +166,8 @@ def _chunked(items: Iterator, size: int) -> Iterator[list]:
 
 
 def map_chunks(work: Callable, items: Iterable, *, n_jobs=None, engine: str = "local", scheduler: str | None = None,
-               progress: bool | None = None, description: str = "",
-               chunk_size: int | None = None) -> Iterator[tuple[list, object]]:
-    """Yield ``(chunk, work(chunk))`` for the chunks of ``chunk_size`` items, in order.
+               progress: bool | None = None, description: str = "") -> Iterator[tuple[list, object]]:
+    """Yield ``(chunk, work(chunk))`` for the chunks of :data:`CHUNK_SIZE` items, in order.
 
     Parameters
     ----------
@@ -188,8 +187,6 @@ def map_chunks(work: Callable, items: Iterable, *, n_jobs=None, engine: str = "l
         A tqdm bar on interactive output (None), never (False) or always (True).
     description : str, default=""
         The bar's label.
-    chunk_size : int, optional
-        Items per chunk; :data:`CHUNK_SIZE` by default.
 
     Raises
     ------
@@ -205,10 +202,9 @@ def map_chunks(work: Callable, items: Iterable, *, n_jobs=None, engine: str = "l
     head = list(itertools.islice(iterator, PARALLEL_FROM)) if total is None else []
     size = total if total is not None else len(head) + (1 if len(head) == PARALLEL_FROM else 0)
     n_workers = resolve_n_jobs(n_jobs if n_jobs is not None or engine == "local" else -1, size)
-    chunk_size = CHUNK_SIZE if chunk_size is None else chunk_size
-    if engine == "local" and size <= chunk_size:
+    if engine == "local" and size <= CHUNK_SIZE:
         n_workers = 1  # a single chunk: starting a pool would only cost time
-    chunks = _chunked(itertools.chain(head, iterator), chunk_size)
+    chunks = _chunked(itertools.chain(head, iterator), CHUNK_SIZE)
     with tqdm(total=total, unit="doc", desc=description, disable=True if progress is False else None,
               leave=False) as bar:
         for chunk, result in _map_chunks(work, chunks, n_workers, engine, scheduler):

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from framing import _parallel
+from framing._parallel import map_chunks
 from framing.corpus import Corpus
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
 
@@ -142,11 +142,8 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     index.default_factory = index.__len__  # a new token gets the next id
     ids, lengths, known = [], [], []
     texts = [article.text for article in corpus]
-    # Larger chunks than other stages: each chunk's vocabulary costs a string per token it holds.
-    least, most = _parallel.CHUNK_SIZE, 8 * _parallel.CHUNK_SIZE
-    chunk_size = min(most, max(least, -(-len(texts) // (2 * _parallel.resolve_n_jobs(n_jobs, len(texts))))))
-    for _, (vocabulary, chunk_ids, chunk_lengths, exact) in _parallel.map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
-                                                                        progress=False, chunk_size=chunk_size):
+    for _, (vocabulary, chunk_ids, chunk_lengths, exact) in map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
+                                                                        progress=False):
         # Chunk ids to corpus ids: a token first seen in this chunk is new to the corpus here too.
         ids.append(np.array([index[token] for token in vocabulary], dtype=np.int32)[chunk_ids])
         lengths.append(chunk_lengths)

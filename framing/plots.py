@@ -12,6 +12,7 @@ labels say what is counted and how many articles stand behind it.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib import ticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -225,11 +226,26 @@ def plot_distinctive_terms(data: pd.DataFrame, *, top: int = 8, group: str = "gr
                         color=color)
     ax.axhline(1.96, color="0.5", linewidth=0.8, linestyle="--")
     ax.axhline(-1.96, color="0.5", linewidth=0.8, linestyle="--")
+    _plain_log_ticks(ax.xaxis, log_range)
     ax.set_xlabel("occurrences in the whole corpus (log scale)")
     ax.set_ylabel("z-score (each group against the rest)")
     ax.set_title(f"{title}\n(dashed: |z| = 1.96, nominal, not corrected for the many terms tested)")
     ax.legend(fontsize="small", title=group, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     return ax
+
+
+def _plain_log_ticks(axis, decades: float) -> None:
+    """Counts on a log axis as plain numbers ("20", "1,000"), not powers of ten ("2×10^1"); the 2s and 5s
+    between powers of ten are labelled too when the data span less than two decades."""
+    def plain(value: float) -> str:
+        return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+
+    def minor(value: float, _) -> str:
+        mantissa = round(value / 10 ** np.floor(np.log10(value)))
+        return plain(value) if decades < 2 and mantissa in (2, 5) else ""
+
+    axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: plain(value)))
+    axis.set_minor_formatter(ticker.FuncFormatter(minor))
 
 
 @_document

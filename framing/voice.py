@@ -911,6 +911,24 @@ def _segment_texts(texts: list[str]) -> list[list[VoiceSpan]]:
     return [_segment(text) if text else [] for text in texts]
 
 
+class _Blanks(dict):
+    """``str.translate`` table: whitespace stays, any other character becomes a space (filled in as met)."""
+
+    def __missing__(self, code: int) -> int:
+        value = self[code] = code if chr(code).isspace() else 32
+        return value
+
+
+_BLANKS = _Blanks()
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but whitespace made a space, as ``re.sub(r"\\S", " ", text)``."""
+    if text.isprintable():  # the plain space is the one printable whitespace character: no other to keep
+        return " " * len(text)
+    return text.translate(_BLANKS)
+
+
 def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
     """The corpus with every span outside the selected voices blanked out.
 
@@ -954,7 +972,7 @@ def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
         for span in (known if known is not None else segment_voice(article.text)):
             if span.voice not in selected:
                 pieces.append(article.text[position:span.start])
-                pieces.append(re.sub(r"\S", " ", article.text[span.start:span.end]))
+                pieces.append(_blank(article.text[span.start:span.end]))
                 position = span.end
         pieces.append(article.text[position:])
         articles.append(dataclasses.replace(article, text="".join(pieces)))

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing import Article, Corpus, FramingError, find_matches
-from framing.voice import SPEECH_PARTICIPLES, SPEECH_VERBS, _trie_pattern, check_voice, keep_voices, quoted_voices, \
-    segment_voice, voice_at, voice_spans
+from framing.voice import SPEECH_PARTICIPLES, SPEECH_VERBS, _blank, _trie_pattern, check_voice, keep_voices, \
+    quoted_voices, segment_voice, voice_at, voice_spans
 
 SEED_000 = "000_8015344880bb54a8"
 SEED_002 = "002_01f7d1bb75bbb616"
@@ -218,3 +218,12 @@ def test_speech_verb_tree_finds_what_a_plain_alternation_finds(text):
     assert [m.span() for m in re.finditer(rf"\b{_trie_pattern(SPEECH_VERBS | SPEECH_PARTICIPLES)}\b", text)] == expected
     assert re.fullmatch(_trie_pattern(["say", "says", "said"]), "says") and not re.fullmatch(
         _trie_pattern(["say", "said"]), "sa")
+
+
+@pytest.mark.parametrize("text", [
+    "".join(map(chr, range(0x110000))),  # every character: only whitespace is kept
+    "\u201cWe will not,\u201d he said",  # printable: spaces only
+    "two\nparagraphs\u00a0and\ta tab", "",
+])
+def test_blank_keeps_whitespace_and_length(text):
+    assert _blank(text) == re.sub(r"\S", " ", text)
