@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from framing._memory import release_memory
 from framing._parallel import map_chunks
 from framing.corpus import Corpus
 from framing.text import TOKEN_PATTERN, normalize_text, tokenize
@@ -156,6 +157,10 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     if texts:
         np.cumsum(np.concatenate(lengths), out=offsets[1:])
     tokens = CorpusTokens(list(index), np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), offsets)
+    # The chunks' results arrive as many small objects that are gone now: give their memory back before the
+    # caller's next large arrays (on AllSides 60 to 170 MB, depending on how many chunks waited in this process).
+    del ids
+    release_memory(collect=False)
     if _shared is not None:
         _shared[corpus] = tokens
     return tokens
