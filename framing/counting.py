@@ -77,16 +77,6 @@ def select_voice(counts: pd.DataFrame, voice) -> pd.DataFrame:
     return counts
 
 
-def _iter_article_matches(corpus: Corpus, lexicons: tuple[Lexicon, ...]):
-    """Yield (article, normalised text, matches, voices, matcher), one article at a time (see
-    :func:`_match_article`); the corpus caches each token count on the way."""
-    matcher = matcher_for(lexicons)
-    for article in corpus:
-        normalized, classes, matches, voices = _match_article(matcher, article.text)
-        corpus.n_tokens(article, normalized=normalized, classes=classes)
-        yield article, normalized, matches, voices, matcher
-
-
 def _match_article(matcher, text: str, *, speakers: bool = True):
     """Normalised text, character classes, matches and the voice span of each match, of one text.
 
@@ -103,13 +93,16 @@ def _match_article(matcher, text: str, *, speakers: bool = True):
     return normalized, classes, matches, voices
 
 
-def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
+def find_matches(corpus, lexicon="israel_gaza", *, n_jobs=None) -> pd.DataFrame:
     """Every counted occurrence of every lexicon term, with its sentence.
 
     Parameters
     ----------
     corpus : Corpus or iterable of Article
     lexicon : Lexicon, str, path or list of them, default="israel_gaza"
+    n_jobs : int, optional
+        Worker processes (see :func:`count_terms`); the rows are the same,
+        in the same order, whatever ``n_jobs`` is.
 
     Returns
     -------
@@ -127,7 +120,19 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
     corpus = as_corpus(corpus)
     lexicons = tuple(load_lexicons(lexicon))
     rows = []
-    for article, normalized, matches, voices, matcher in _iter_article_matches(corpus, lexicons):
+    for _, chunk_rows in map_chunks(functools.partial(_match_rows, lexicons), list(corpus), n_jobs=n_jobs,
+                                    progress=False):
+        rows.extend(chunk_rows)
+    frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
+
+
+def _match_rows(lexicons: tuple[Lexicon, ...], articles: list[Article]) -> list[tuple]:
+    """The :func:`find_matches` rows of some articles; runs in a worker or in-process."""
+    matcher = matcher_for(lexicons)
+    rows = []
+    for article in articles:
+        normalized, _, matches, voices = _match_article(matcher, article.text)
         if not matches:
             continue
         sentences = split_sentences(normalized.text, near=[match.start for match in matches])
@@ -145,8 +150,7 @@ def find_matches(corpus, lexicon="israel_gaza") -> pd.DataFrame:
             rows.append((article.id, article.outlet, entry.lexicon, entry.kind, entry.axis, entry.pole,
                          entry.term.text, start, end, article.text[start:end], voice.voice, voice.speaker,
                          sentence_start, sentence_end, article.text[sentence_start:sentence_end]))
-    frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
-    return frame.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "sentence_end": "int64"})
+    return rows
 
 
 def _group_column(corpus: Corpus, by: str) -> tuple[str, pd.DataFrame]:

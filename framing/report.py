@@ -402,7 +402,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         labels = pd.Series(corpus.ids) if by == "article" else corpus.group_labels(by).reset_index(drop=True)
         keep = set(pd.Series(corpus.ids)[labels.isin(shown).to_numpy()])
         on_page = corpus.filter(lambda article: article.id in keep)
-    matches = find_matches(on_page, lexicons)
+    matches = find_matches(on_page, lexicons, n_jobs=n_jobs)
     page = render_report(corpus, tables, lexicons=lexicons, figures=figures, matches=matches, notes=notes,
                          settings=None,
                          sections=_analysis_sections(tables, matches, corpus, by, voices, shown, figures),

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from framing import Article, Corpus, FramingError, _parallel, count_terms, write_report
+from framing import Article, Corpus, FramingError, _parallel, count_terms, find_matches, write_report
 from framing._parallel import resolve_n_jobs
 
 WORDS = ["hostages", "captives", '"the occupation"', "Hamas militants", "the Resistance", "prisoners", "ceasefire",
@@ -41,6 +41,16 @@ def test_counts_are_identical_whatever_n_jobs(small_chunks):
     corpus = _generated_corpus()
     count_terms(corpus, "israel_gaza", n_jobs=2, progress=False)
     assert corpus.n_tokens("a000") == len(re.findall(r"[^\W_]+(?:['-][^\W_]+)*", corpus["a000"].text))
+
+
+def test_matches_are_identical_whatever_n_jobs(small_chunks):
+    frames = [find_matches(_generated_corpus(), "israel_gaza", n_jobs=n_jobs) for n_jobs in (1, 2)]
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    # by hand: a001's quoted "captives" ('Report 1. Hamas militants and the Resistance. "We saw captives," he said.')
+    captives = frames[0][(frames[0]["article_id"] == "a001") & (frames[0]["term"] == "captives")]
+    assert captives[["match", "voice", "speaker", "sentence"]].values.tolist() == [
+        ["captives", "quotation", "unknown", '"We saw captives," he said.']]  # "he" names no one before it
+    assert frames[0]["article_id"].is_monotonic_increasing  # corpus order, chunk after chunk
 
 
 def test_report_tables_are_byte_identical_for_one_and_two_jobs(small_chunks, tmp_path):
