@@ -33,6 +33,7 @@ articles sentence by sentence instead.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections import defaultdict
 
@@ -210,11 +211,13 @@ def _word_ids() -> defaultdict[str, int]:
 def _token_spans(text: str, vocabulary: defaultdict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Ids of the lower-cased tokens (as :func:`tokenize` gives them), with their spans in the displayed text."""
     normalized = normalize_text(text)
-    ids, spans = [], []
-    for match in _TOKEN_RE.finditer(normalized.lower):
-        ids.append(vocabulary[match.group()])
-        spans.append(normalized.original_span(match.start(), match.end()))
-    return np.array(ids, dtype=np.int64), np.array(spans, dtype=np.int64).reshape(-1, 2)
+    matches = list(_TOKEN_RE.finditer(normalized.lower))
+    ids = [vocabulary[match.group()] for match in matches]
+    # Most texts have no stretch whose length normalisation changed: their offsets need no mapping.
+    spans = [normalized.original_span(*match.span()) for match in matches] if normalized.segments \
+        else [match.span() for match in matches]
+    return (np.array(ids, dtype=np.int64),
+            np.fromiter(itertools.chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2))
 
 
 def _shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, min_words: int) -> list[tuple[int, int, int]]:
