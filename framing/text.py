@@ -375,8 +375,9 @@ def split_sentences(text: str, near=None) -> list[tuple[int, int]]:
     text : str
         Normalised text (straight quotes), for example ``NormalizedText.text``.
     near : iterable of int, optional
-        Split only the lines that hold one of these positions, each with the
-        nearest line before it that has a sentence. Punkt is the costliest
+        Split only the lines that hold one of these positions, and the lines
+        before each back to the sentence before the one the position finds
+        (the last sentence that starts at or before it). Punkt is the costliest
         step of every stage that needs sentences, and most of them need only
         the sentence around a few matches (and the one before it): every
         position then finds the same sentence, and the same sentence before
@@ -406,14 +407,23 @@ def split_sentences(text: str, near=None) -> list[tuple[int, int]]:
         return split[index]
 
     if near is None:
-        wanted = range(len(lines))
-    else:
-        line_starts = [start for start, _ in lines]
-        wanted = sorted({bisect.bisect_right(line_starts, position) - 1 for position in near} - {-1})
-    for index in wanted:
-        split_line(index)
+        for index in range(len(lines)):
+            split_line(index)
+        return [span for index in sorted(split) for span in split[index]]
+    line_starts = [start for start, _ in lines]
+    first_position: dict[int, int] = {}  # line -> the first position in it
+    for position in near:
+        index = bisect.bisect_right(line_starts, position) - 1
+        if index >= 0:
+            first_position[index] = min(position, first_position.get(index, position))
+    for index, position in first_position.items():
+        own = split_line(index)
+        # A position finds a sentence of its own line unless it comes before the first one (or the line has
+        # none): then that sentence, and the one before it, are in earlier lines.
+        needed = 1 if own and own[0][0] <= position else 2
         before = index - 1
-        while near is not None and before >= 0 and not split_line(before):
+        while before >= 0 and needed > 0:
+            needed -= len(split_line(before))
             before -= 1
     return [span for index in sorted(split) for span in split[index]]
 

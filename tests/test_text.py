@@ -94,6 +94,11 @@ def test_split_sentences_near_splits_only_those_lines_and_the_line_before():
     assert set(near) <= set(whole)
     assert split_sentences(text, near=[]) == []
     assert split_sentences(text, near=[0, 3]) == whole[:1]
+    # A position on a line without a sentence finds "Aid waits." two lines up, and needs "Mr. Smith ..." too
+    # (hypothesis found the like: a line of one sentence, then a blank one).
+    assert [text[s:e] for s, e in split_sentences(text, near=[text.index("   ") + 1])] == [
+        "Mr. Smith said 40 were killed.", "Aid waits."]
+    assert split_sentences("a  \na\n ", near=[6]) == [(0, 1), (4, 5)]
 
 
 @settings(max_examples=300, deadline=None)
