@@ -124,7 +124,7 @@ def framing_vocabulary(texts, *, events=None, max_event_share: float = 0.6, min_
     return sorted(keep)
 
 
-def _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs=None):
+def _lexicon_features(texts, lexicon, pool_axes, n_jobs=None):
     """Raw lexicon features and the number of lexicon matches in each article.
 
     Per-axis pole shares (or, with ``pool_axes``, pole shares pooled over the
@@ -133,7 +133,8 @@ def _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs=None):
     counts.
     """
     vectorizer = LexiconVectorizer(lexicon=lexicon, scale="count", n_jobs=n_jobs).fit(texts)
-    counts = vectorizer.transform(texts)
+    counts, n_tokens = vectorizer._counts_and_tokens(texts)  # the workers count the tokens on the way
+    n_tokens = n_tokens.astype(np.float64)[:, None]
     # Which axis and pole each "axis:pole" column belongs to (categories map to None).
     prefix = len(vectorizer.lexicons_) > 1
     role_of_name = {}
@@ -146,7 +147,6 @@ def _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs=None):
     roles = [role_of_name.get(name) for name in column_names]
     is_axis = np.array([role is not None for role in roles], dtype=bool)
     n_matches = counts.sum(axis=1)
-    n_tokens = np.array([corpus.n_tokens(article) for article in corpus], dtype=np.float64)[:, None]
     # Categories keep their rates per 1,000 word tokens.
     matrix = np.divide(1000.0 * counts, n_tokens, out=np.zeros_like(counts), where=n_tokens > 0)
     for key in dict.fromkeys(role[0] for role in roles if role is not None):
@@ -323,7 +323,7 @@ def cluster_articles(corpus, lexicon="israel_gaza", *, features: str = "lexicon"
     blocks = []
     clustered = np.ones(len(corpus), dtype=bool)
     if features in ("lexicon", "lexicon+tfidf") or min_matches > 0:
-        lexicon_matrix, lexicon_names, n_matches = _lexicon_features(corpus, texts, lexicon, pool_axes, n_jobs)
+        lexicon_matrix, lexicon_names, n_matches = _lexicon_features(texts, lexicon, pool_axes, n_jobs)
         clustered = n_matches >= min_matches
         if features in ("lexicon", "lexicon+tfidf"):
             blocks.append((lexicon_matrix, lexicon_names))

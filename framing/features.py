@@ -167,19 +167,25 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_documents, n_features)
         """
-        check_is_fitted(self, "feature_names_out_")
-        _check_documents(X)
-        work = functools.partial(_lexicon_counts, self.lexicons_, self._column_of_entry, len(self.feature_names_out_))
-        chunks = [result for _, result in map_chunks(work, _texts(X), n_jobs=self.n_jobs, progress=False)]
-        counts = np.vstack([c for c, _ in chunks]) if chunks else np.zeros((0, len(self.feature_names_out_)))
+        counts, tokens = self._counts_and_tokens(X)
         if self.scale == "count":
             return counts
-        tokens = np.concatenate([t for _, t in chunks]) if chunks else np.zeros(0, dtype=np.int64)
         rates = 1000.0 * counts / np.where(tokens > 0, tokens, 1)[:, None]
         if self.scale == "rate":
             return rates
         return np.vstack([self._shares(row_counts, row_rates) for row_counts, row_rates in zip(counts, rates)]) \
             if len(counts) else rates
+
+    def _counts_and_tokens(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """The counts of :meth:`transform` with ``scale="count"``, and each document's word tokens (the rate
+        denominator, :func:`framing.text.count_tokens` of the normalised text), from one pass."""
+        check_is_fitted(self, "feature_names_out_")
+        _check_documents(X)
+        work = functools.partial(_lexicon_counts, self.lexicons_, self._column_of_entry, len(self.feature_names_out_))
+        chunks = [result for _, result in map_chunks(work, _texts(X), n_jobs=self.n_jobs, progress=False)]
+        if not chunks:
+            return np.zeros((0, len(self.feature_names_out_))), np.zeros(0, dtype=np.int64)
+        return np.vstack([c for c, _ in chunks]), np.concatenate([t for _, t in chunks])
 
     def _shares(self, counts: np.ndarray, rates: np.ndarray) -> np.ndarray:
         shares = rates.copy()
