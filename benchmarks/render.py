@@ -107,7 +107,8 @@ def render_markdown(results: dict) -> str:
         elif registered:
             if "measured_by" in result:
                 later = result["measured_by"]
-                lines += [f"Measured again later, by `{later['command']}` on {later['date']} (load average "
+                commit = f", framing commit {later['git_commit']}" if later.get("git_commit") else ""
+                lines += [f"Measured again later, by `{later['command']}` on {later['date']}{commit} (load average "
                           f"{later['load_average_at_start']} at start, {later['load_average_at_end']} at end); the "
                           "other sections come from the run named at the top.", ""]
             lines += registered.render(result)

@@ -98,6 +98,7 @@ def _updated_record(json_path: Path, new: dict) -> dict:
     for name, result in new["benchmarks"].items():
         record["benchmarks"][name] = {**result, "measured_by": {"command": new["command"],
                                                                 "date": new["machine"]["date"],
+                                                                "git_commit": new["machine"].get("git_commit"),
                                                                 "load_average_at_start":
                                                                     new["machine"].get("load_average_at_start"),
                                                                 "load_average_at_end":
