@@ -53,6 +53,7 @@ def _plot(result: dict, path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib import ticker
     from matplotlib.figure import Figure
 
     sizes = [row["copies"] for row in result["rows"]]
@@ -67,6 +68,8 @@ def _plot(result: dict, path) -> None:
                 xlabel=f"copies of the {result['sample_articles']:,}-article sample", ylabel="wall time (s)",
                 title="Time (dotted: linear from 1×)")
     time_ax.minorticks_off()
+    time_ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1, 2, 5)))
+    time_ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))  # 2, 5, 10, 20, not 10^1
     time_ax.legend(fontsize=8)
     memory = [row["peak_rss_bytes_1"] / MB for row in result["rows"]]
     memory_ax.plot(sizes, memory, marker="o", label="peak RSS, 1 process")
