@@ -11,6 +11,7 @@ loaded or skipped with the reason, in the same load report.
 
 from __future__ import annotations
 
+import array
 import codecs
 import csv
 import datetime as dt
@@ -347,13 +348,61 @@ def load_corpus(path, *, manifest: str | Path | None = None) -> Corpus:
     return Corpus(articles, load_report=stream.load_report, source=stream.source)
 
 
+class _LoadRows:
+    """Load-report rows, kept by column: the one thing that grows with a streamed corpus.
+
+    A row costs its record number, two small codes and its article id (the
+    string the reader's id set holds anyway): about 100 bytes, against some
+    260 as a tuple of seven values. Sources, and the status, reason,
+    encoding and warnings of a row, repeat from row to row: each distinct
+    value is kept once.
+    """
+
+    def __init__(self):
+        self._codes: dict[object, int] = {}  # distinct source or (status, reason, encoding, warnings) -> code
+        self._values: list = []
+        self._source = array.array("i")
+        self._record = array.array("q")  # -1: no record number
+        self._kind = array.array("i")
+        self._article_id: list[str] = []
+
+    def _code(self, value) -> int:
+        code = self._codes.setdefault(value, len(self._values))
+        if code == len(self._values):
+            self._values.append(value)
+        return code
+
+    def append(self, source: str, record, article_id: str, status: str, reason: str, encoding: str,
+               warnings: str) -> None:
+        self._source.append(self._code(source))
+        self._record.append(-1 if record is pd.NA else record)
+        self._kind.append(self._code((status, reason, encoding, warnings)))
+        self._article_id.append(article_id)
+
+    def __len__(self) -> int:
+        return len(self._article_id)
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a table with :data:`~framing.corpus.LOAD_REPORT_COLUMNS`."""
+        values = self._values
+        kinds = [values[code] for code in self._kind]
+        columns = {"source": [values[code] for code in self._source],
+                   "record": [pd.NA if record < 0 else record for record in self._record],
+                   "article_id": self._article_id,
+                   **{name: [kind[place] for kind in kinds]
+                      for place, name in enumerate(("status", "reason", "encoding", "warnings"))}}
+        report = pd.DataFrame(columns, columns=LOAD_REPORT_COLUMNS)
+        report["record"] = report["record"].astype("Int64")
+        return report
+
+
 class _Reader:
     """Read articles and keep load-report rows; one instance per pass over a corpus."""
 
     def __init__(self, root: Path):
         self.path = root
         self.root = root if root.is_dir() else root.parent
-        self.rows: list[tuple] = []  # tuples, not dicts: a report of a million records stays small
+        self.rows = _LoadRows()
         self.manifest: dict[str, dict[str, str]] = {}
         self.manifest_used: set[str] = set()
         self.manifest_source = ""
@@ -380,9 +429,7 @@ class _Reader:
 
     # -- report -------------------------------------------------------------
     def report(self) -> pd.DataFrame:
-        report = pd.DataFrame(self.rows, columns=LOAD_REPORT_COLUMNS)
-        report["record"] = report["record"].astype("Int64")
-        return report
+        return self.rows.frame()
 
     def _relative(self, file: Path) -> str:
         try:
@@ -391,7 +438,7 @@ class _Reader:
             return file.as_posix()
 
     def skip(self, source: str, reason: str, *, record=pd.NA, encoding: str = "") -> None:
-        self.rows.append((source, record, "", "skipped", reason, encoding, ""))
+        self.rows.append(source, record, "", "skipped", reason, encoding, "")
 
     def add(self, article: Article, source: str, *, record=pd.NA, encoding: str = "",
             warnings: Sequence[str] = ()) -> Article:
@@ -413,7 +460,7 @@ class _Reader:
             article = Article(article_id, article.text, canonical, article.date, article.title,
                               article.url, article.event, article.meta)
         self.ids.add(article_id)
-        self.rows.append((source, record, article_id, "loaded", "", encoding, "; ".join(warnings)))
+        self.rows.append(source, record, article_id, "loaded", "", encoding, "; ".join(warnings))
         return article
 
     # -- manifest -----------------------------------------------------------
@@ -442,7 +489,7 @@ class _Reader:
             self.skip(source, f"manifest line {reader.line_num}: broken CSV ({error}); the rows after it were "
                               "not read", encoding=encoding)
             return
-        self.rows.append((source, pd.NA, "", "loaded", f"manifest with {len(self.manifest)} rows", encoding, ""))
+        self.rows.append(source, pd.NA, "", "loaded", f"manifest with {len(self.manifest)} rows", encoding, "")
 
     def _manifest_row(self, relative: str) -> dict[str, str] | None:
         for key in (relative, Path(relative).name, Path(relative).stem):
