@@ -293,12 +293,25 @@ WORD_CHARACTER = 2  # letters, digits and "_": what ``\\w`` matches
 TOKEN_JOINER = 4  # "-" and "'", which join two runs into one token
 
 
+#: A character :func:`_class_table` has not classified yet.
+_UNCLASSIFIED = 255
+
+
+def _class_of(code: int) -> int:
+    char = chr(code)
+    if char in "-'":
+        return TOKEN_JOINER
+    if char.isalnum():
+        return LETTER_OR_DIGIT | WORD_CHARACTER
+    return WORD_CHARACTER if char == "_" else 0
+
+
 @functools.lru_cache(maxsize=1)
 def _class_table() -> np.ndarray:
-    table = np.zeros(0x110000, dtype=np.uint8)
-    table[[code for code in range(0x110000) if chr(code).isalnum()]] = LETTER_OR_DIGIT | WORD_CHARACTER
-    table[ord("_")] = WORD_CHARACTER
-    table[[ord("-"), ord("'")]] = TOKEN_JOINER
+    """The flags of every code point, filled in as texts bring new characters (see :func:`character_classes`):
+    classifying all 1.1 million up front took 0.3 s in every process, workers included."""
+    table = np.full(0x110000, _UNCLASSIFIED, dtype=np.uint8)
+    table[:128] = [_class_of(code) for code in range(128)]
     return table
 
 
@@ -311,7 +324,14 @@ def character_classes(text: str) -> np.ndarray:
     if text.isascii():  # most normalised texts: one byte per character, classified by bytes.translate
         return np.frombuffer(text.encode("ascii").translate(_ascii_classes()), dtype=np.uint8)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _class_table()[codes]
+    table = _class_table()
+    classes = table[codes]
+    new = classes == _UNCLASSIFIED
+    if new.any():
+        for code in np.unique(codes[new]).tolist():
+            table[code] = _class_of(code)
+        classes = table[codes]
+    return classes
 
 
 @functools.lru_cache(maxsize=1)

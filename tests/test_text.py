@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.text import TOKEN_PATTERN, count_tokens, normalize_text, split_sentences, tokenize
+from framing.text import LETTER_OR_DIGIT, TOKEN_JOINER, TOKEN_PATTERN, WORD_CHARACTER, character_classes, count_tokens, \
+    normalize_text, split_sentences, tokenize
 from framing.text import _ONE_TO_ONE, _normalize_with_segments
 
 
@@ -139,3 +140,13 @@ def test_fast_normalisation_path_equals_the_slow_path(raw):
     fast = normalize_text(raw)
     slow = _normalize_with_segments(raw.translate(str.maketrans(_ONE_TO_ONE)), raw)
     assert fast.text == slow.text
+
+
+def test_character_classes_of_every_code_point():
+    """The table fills in as texts bring characters; every code point gets the class its definition gives."""
+    text = "".join(map(chr, range(0x110000)))
+    expected = [TOKEN_JOINER if char in "-'" else LETTER_OR_DIGIT | WORD_CHARACTER if char.isalnum()
+                else WORD_CHARACTER if char == "_" else 0 for char in text]
+    assert character_classes(text).tolist() == expected
+    assert character_classes("Gaza\u2019s \u00e9t\u00e9 a-b_c").tolist() == character_classes(
+        "Gaza\u2019s \u00e9t\u00e9 a-b_c").tolist() == [3, 3, 3, 3, 0, 3, 0, 3, 3, 3, 0, 3, 4, 3, 2, 3]
