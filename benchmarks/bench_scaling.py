@@ -111,7 +111,8 @@ def _render(result: dict) -> list[str]:
         f"workers; linear growth is ×16. Linearity (16 ÷ time growth; 1 is exactly linear, above 1 means "
         f"start-up costs are spread over more articles): {m['linearity_1']:.2f} and {m['linearity_2']:.2f}.",
         f"- Peak memory from 1× to 16×: {m['memory_growth']:+.1%} (target at most +{MEMORY_GROWTH_TARGET:.0%}).",
-        "- What still grows with the corpus: the load report (one row per record, kept as tuples) and the "
+        "- What still grows with the corpus: the load report (one row per record, kept by column: its record "
+        "number, two small codes and its article id) and the "
         "set of ids used to rename duplicates; per-outlet sums do not grow.",
         "",
         f"![Scaling]({FIGURE})",

@@ -226,6 +226,8 @@ def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, 
 #: Bytes in one integer key.
 _WORD = 8
 _ASCII = bytes(range(128))
+
+
 def _wide_characters(text: str) -> set[str]:
     """The non-ASCII characters of a text (from its UTF-8 bytes: faster than a regex over the text)."""
     return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
