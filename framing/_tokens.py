@@ -36,7 +36,8 @@ import pandas as pd
 from framing._memory import release_memory
 from framing._parallel import map_chunks
 from framing.corpus import Corpus
-from framing.text import TOKEN_PATTERN, normalize_text, tokenize
+from framing.text import LETTER_OR_DIGIT, TOKEN_JOINER, TOKEN_PATTERN, _wide_characters, character_classes, \
+    normalize_text, tokenize
 
 __all__ = ["CorpusTokens", "corpus_tokens", "shared_tokens", "word_tokens"]
 
@@ -183,7 +184,7 @@ def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, 
         normalized = normalize_text(text)
         lower = normalized.lower
         if not lower.isascii():
-            wide = _wide_characters(lower)
+            wide = _wide_characters(lower.encode("utf-8", "surrogatepass"))
             if not all(map(_tokenized_as_by_re, wide)):
                 slow[position] = word_tokens(text)
                 continue
@@ -192,7 +193,8 @@ def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, 
                     lower = lower.replace(char, " ")
         # count_tokens reads the normalised text, not the lower-case one: the same tokens if lower-casing
         # keeps each character one character of the same class.
-        exact[position] = normalized.text.isascii() or all(map(_lowers_alike, _wide_characters(normalized.text)))
+        exact[position] = normalized.text.isascii() or all(
+            map(_lowers_alike, _wide_characters(normalized.text.encode("utf-8", "surrogatepass"))))
         fast.append(position)
         encoded.append(lower.encode("utf-8", "surrogatepass"))
     starts, ends, buffer, fast_counts = _byte_tokens(encoded)
@@ -225,12 +227,6 @@ def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, 
 
 #: Bytes in one integer key.
 _WORD = 8
-_ASCII = bytes(range(128))
-
-
-def _wide_characters(text: str) -> set[str]:
-    """The non-ASCII characters of a text (from its UTF-8 bytes: faster than a regex over the text)."""
-    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -242,8 +238,8 @@ def _lowers_alike(char: str) -> bool:
 
 #: ``bytes.translate`` table of UTF-8 text whose non-ASCII characters are all letters or digits: 1 for a
 #: letter or digit (and every byte of a non-ASCII character), 2 for a token joiner (``'`` or ``-``), 0 else.
-_BYTE_CLASSES = bytes(1 if byte >= 128 or chr(byte).isalnum() else 2 if chr(byte) in "'-" else 0
-                      for byte in range(256))
+_BYTE_CLASSES = bytes(1 if flags & LETTER_OR_DIGIT else 2 if flags & TOKEN_JOINER else 0
+                      for flags in character_classes("".join(map(chr, range(128)))).tolist()) + bytes([1] * 128)
 
 
 def _byte_tokens(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, bytes, np.ndarray]:

@@ -12,10 +12,10 @@ labels say what is counted and how many articles stand behind it.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib import ticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import ticker
 from scipy.cluster.hierarchy import dendrogram, linkage
 from scipy.spatial.distance import squareform
 

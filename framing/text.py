@@ -210,7 +210,7 @@ def normalize_text(text: str) -> NormalizedText:
         if encoded in data:
             replaced = replaced.replace(char, value)
     if not text.isascii():
-        for char in set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        for char in _wide_characters(data):
             if char in _ONE_TO_ONE:
                 replaced = replaced.replace(char, _ONE_TO_ONE[char])
     if replaced.isascii():  # the common case, curly quotes and dashes at most: nothing to drop or compose
@@ -219,6 +219,12 @@ def normalize_text(text: str) -> NormalizedText:
     if not _DROPPED_RE.search(replaced) and unicodedata.is_normalized("NFKC", replaced):
         return NormalizedText(replaced, text)
     return _normalize_with_segments(replaced, text)
+
+
+def _wide_characters(data: bytes) -> set[str]:
+    """The distinct non-ASCII characters of UTF-8 ``data``: the bytes left once the ASCII ones are deleted,
+    decoded (faster than a scan of the text for them)."""
+    return set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
 def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
