@@ -58,9 +58,6 @@ _ONE_TO_ONE_ASCII = [(char, char.encode(), value) for char, value in _ONE_TO_ONE
 _ASCII_BYTES = bytes(range(128))
 # Characters dropped: zero-width marks, the byte-order mark and the soft hyphen.
 _DROPPED = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
-# Looked for only in text that is still not ASCII after the one-for-one replacements.
-_DROPPED_RE = re.compile("[" + re.escape("".join(sorted(_DROPPED))) + "]")
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # Characters of combining class 0 that NFKC turns into combining marks (Tibetan vowel signs).
 _EXPANDS_TO_MARKS = "\u0f73\u0f75\u0f81"
 
@@ -209,16 +206,19 @@ def normalize_text(text: str) -> NormalizedText:
     for char, encoded, value in _ONE_TO_ONE_ASCII:
         if encoded in data:
             replaced = replaced.replace(char, value)
-    if not text.isascii():
-        for char in _wide_characters(data):
-            if char in _ONE_TO_ONE:
-                replaced = replaced.replace(char, _ONE_TO_ONE[char])
+    if text.isascii():
+        return NormalizedText(replaced, text)
+    wide = _wide_characters(data)
+    for char in wide:
+        if char in _ONE_TO_ONE:
+            replaced = replaced.replace(char, _ONE_TO_ONE[char])
     if replaced.isascii():  # the common case, curly quotes and dashes at most: nothing to drop or compose
         return NormalizedText(replaced, text)
-    # Text already in NFKC has no run of combining marks left to compose.
-    if not _DROPPED_RE.search(replaced) and unicodedata.is_normalized("NFKC", replaced):
+    # Text already in NFKC has no run of combining marks left to compose. The replacements bring in no
+    # character to drop, so the text's own characters tell whether there is one.
+    if wide.isdisjoint(_DROPPED) and unicodedata.is_normalized("NFKC", replaced):
         return NormalizedText(replaced, text)
-    return _normalize_with_segments(replaced, text)
+    return _normalize_with_segments(replaced, text, {char for char in wide if char not in _ONE_TO_ONE})
 
 
 def _wide_characters(data: bytes) -> set[str]:
@@ -227,14 +227,13 @@ def _wide_characters(data: bytes) -> set[str]:
     return set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
-def _normalize_with_segments(replaced: str, original: str) -> NormalizedText:
+def _normalize_with_segments(replaced: str, original: str, present: set[str]) -> NormalizedText:
     """Slow path: some characters change length, so record each such stretch.
 
     ``replaced`` is ``original`` after the one-for-one replacements (same
-    length, same offsets).
+    length, same offsets), and ``present`` its non-ASCII characters: after
+    those replacements, only they can still change.
     """
-    # After the one-for-one replacements, only non-ASCII characters can still change.
-    present = set(_NON_ASCII_RE.findall(replaced))
     changed = {char: _normalize_char(char) for char in present}
     changed = {char: value for char, value in changed.items() if value != char}
     resizing = {char for char, value in changed.items() if len(value) != 1}
