@@ -665,49 +665,80 @@ def quoted_voices(text: str, positions) -> list[str]:
     """
     if not positions:
         return []
-    paragraphs = _paragraphs(text)
-    paragraph_starts = [start for start, _ in paragraphs]
-    paragraph_ends = [end for _, end in paragraphs]
-    blocks: dict[int, tuple[list[int], list[_Quote]]] = {}  # quote starts and quotes, by first paragraph
+    blocks: dict[int, tuple[list[tuple[int, int]], list[int], list[_Quote]]] = {}  # by the block's first start
     voices: dict[int, str] = {}  # by quote start
     labels = []
+    paragraph, first = None, -1  # the last position's paragraph and the start of its block
     for position in positions:
-        slot = bisect.bisect_right(paragraph_starts, position) - 1
+        if paragraph is None or not paragraph[0] <= position < paragraph[1]:
+            paragraph = _paragraph_from(text, position)
+            if paragraph is not None:
+                block = _quotation_block(text, paragraph)
+                first = block[0][0]
+                if first not in blocks:
+                    quotes = _quotes_in(text, block)
+                    blocks[first] = block, [item.start for item in quotes], quotes
         quote = None
-        if slot >= 0:
-            first, last = _quotation_block(text, paragraphs, slot)
-            if first not in blocks:
-                quotes = _quotes_in(text, paragraphs[first:last])
-                blocks[first] = [item.start for item in quotes], quotes
-            starts, quotes = blocks[first]
+        if paragraph is not None:
+            block, starts, quotes = blocks[first]
             index = bisect.bisect_right(starts, position) - 1
             quote = quotes[index] if index >= 0 and position < quotes[index].end else None
         if quote is None:
             labels.append("narration")
             continue
         if quote.start not in voices:
-            voices[quote.start] = _quote_voice(text, quote, paragraph_ends)
+            voices[quote.start] = _quote_voice(text, quote, [end for _, end in block])
         labels.append(voices[quote.start])
     return labels
 
 
-def _quotation_block(text: str, paragraphs: list[tuple[int, int]], slot: int) -> tuple[int, int]:
-    """The paragraphs ``[first, last)`` that a quotation may run through to reach paragraph ``slot``.
+def _paragraph_from(text: str, position: int) -> tuple[int, int] | None:
+    """The last paragraph (a run of characters other than newlines) that starts at or before ``position``.
+
+    Found from the newlines around ``position``, so that a text is never
+    split into all its paragraphs for the few that hold matches; None when
+    no paragraph starts at or before ``position``.
+    """
+    position = min(position, len(text) - 1)
+    while position >= 0 and text[position] == "\n":
+        position -= 1
+    if position < 0:
+        return None
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
+
+
+def _paragraph_before(text: str, paragraph: tuple[int, int]) -> tuple[int, int] | None:
+    return _paragraph_from(text, paragraph[0] - 1) if paragraph[0] else None
+
+
+def _paragraph_after(text: str, paragraph: tuple[int, int]) -> tuple[int, int] | None:
+    start = paragraph[1]
+    while start < len(text) and text[start] == "\n":
+        start += 1
+    if start == len(text):
+        return None
+    end = text.find("\n", start)
+    return start, len(text) if end < 0 else end
+
+
+def _quotation_block(text: str, paragraph: tuple[int, int]) -> list[tuple[int, int]]:
+    """The paragraphs that a quotation may run through to reach ``paragraph``, in order.
 
     A quotation left open continues only into a paragraph that opens with one
-    of :data:`_CONTINUING_MARKS`, so no quotation crosses into ``first`` or
-    out of ``last - 1``.
+    of :data:`_CONTINUING_MARKS`, so no quotation crosses into the block's
+    first paragraph or out of its last.
     """
-    first, last = slot, slot + 1
-    while first > 0 and text[paragraphs[first][0]] in _CONTINUING_MARKS:
-        first -= 1
-    while last < len(paragraphs) and text[paragraphs[last][0]] in _CONTINUING_MARKS:
-        last += 1
-    return first, last
+    block = [paragraph]
+    while text[block[0][0]] in _CONTINUING_MARKS and (before := _paragraph_before(text, block[0])) is not None:
+        block.insert(0, before)
+    while (after := _paragraph_after(text, block[-1])) is not None and text[after[0]] in _CONTINUING_MARKS:
+        block.append(after)
+    return block
 
 
 def _quote_voice(text: str, quote: _Quote, paragraph_ends: list[int]) -> str:
-    """The voice of one quote, without its speaker; ``paragraph_ends`` are those of every paragraph of ``text``."""
+    """The voice of one quote, without its speaker; ``paragraph_ends`` are those of its quotation block."""
     slot = min(bisect.bisect_left(paragraph_ends, quote.end), len(paragraph_ends) - 1)
     return _classify(text, quote, paragraph_ends[slot], speakers=False)[0]
 
