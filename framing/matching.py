@@ -144,8 +144,13 @@ class TermMatcher:
         self._first_words = sorted(first_words)
         self._needs_word_end = [first_words[word] for word in self._first_words]
         self._continues = [self._continuation(word) for word in self._first_words]
-        self._automaton = ahocorasick_rs.AhoCorasick(self._first_words) if (
-            self.engine == "aho-corasick" and self._first_words) else None
+        # Two automata: ASCII text (most normalised text) is searched as bytes, which skips converting
+        # every text to UTF-8 and every hit from byte to character offsets; no hit there can be a
+        # non-ASCII first word.
+        use_automaton = self.engine == "aho-corasick" and self._first_words
+        self._automaton = ahocorasick_rs.AhoCorasick(self._first_words) if use_automaton else None
+        self._ascii_automaton = ahocorasick_rs.BytesAhoCorasick(
+            [word.encode("utf-8") for word in self._first_words]) if use_automaton else None
 
     def _continuation(self, first_word: str):
         """``match`` of a regex that must match after ``first_word`` for any term to start with it, or None.
@@ -212,7 +217,10 @@ class TermMatcher:
     def _starts_by_automaton(self, lower: str, classes: np.ndarray | None) -> list[int]:
         # A plain loop over the hits, not numpy: an article has a few dozen hits, too few to repay
         # numpy's overhead per call (with israel_gaza, most are "aid" inside "said": no word start).
-        hits = self._automaton.find_matches_as_indexes(lower, overlapping=True)
+        if lower.isascii():
+            hits = self._ascii_automaton.find_matches_as_indexes(lower.encode("ascii"), overlapping=True)
+        else:
+            hits = self._automaton.find_matches_as_indexes(lower, overlapping=True)
         if not hits:
             return []
         # One flag byte per character, and a non-word one past the end of the text.
@@ -277,6 +285,10 @@ class TermMatcher:
         return True
 
     def _resolve(self, candidates: list[tuple[int, int, int]]) -> list[Match]:
+        # The candidates come in order of start. When no two overlap, as in most texts, every one is kept,
+        # and their starts are distinct, so that order is the order of the result.
+        if all(candidates[i][1] <= candidates[i + 1][0] for i in range(len(candidates) - 1)):
+            return [Match(start, end, index) for start, end, index in candidates]
         by_dimension: dict[int, list] = {}
         for start, end, index in candidates:
             term = self.entries[index].term
