@@ -105,7 +105,7 @@ class NormalizedText:
     def lower(self) -> str:
         """The normalised text in lower case, character for character."""
         # U+0130 is the only character whose lower case is two characters long.
-        return self.text.replace("\u0130", "I").lower()
+        return self.text.lower() if self.text.isascii() else self.text.replace("\u0130", "I").lower()
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to the displayed text.
