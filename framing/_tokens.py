@@ -26,7 +26,6 @@ import contextlib
 import functools
 import re
 import weakref
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -140,16 +139,28 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     """
     if _shared is not None and corpus in _shared:
         return _shared[corpus]
-    index: defaultdict[str, int] = defaultdict()
-    index.default_factory = index.__len__  # a new token gets the next id
-    ids, lengths, known = [], [], []
     texts = [article.text for article in corpus]
-    for _, (vocabulary, chunk_ids, chunk_lengths, exact) in map_chunks(_chunk_tokens, texts, n_jobs=n_jobs,
-                                                                        progress=False):
-        # Chunk ids to corpus ids: a token first seen in this chunk is new to the corpus here too.
-        ids.append(np.array([index[token] for token in vocabulary], dtype=np.int32)[chunk_ids])
+    firsts, seconds, ids, lengths, known = [], [], [], [], []
+    long_tokens: dict[str, int] = {}  # a token of over 16 bytes: its number in the corpus (see _key_of)
+    n_keys = 0
+    for _, ((first, second), chunk_long_tokens, chunk_ids, chunk_lengths, exact) in map_chunks(
+            _chunk_tokens, texts, n_jobs=n_jobs, progress=False):
+        if chunk_long_tokens:  # from the chunk's numbering of its long tokens to the corpus's
+            numbers = np.array([0] + [long_tokens.setdefault(token, len(long_tokens) + 1)
+                                      for token in chunk_long_tokens], dtype=np.uint64)
+            is_long = first == 0
+            second[is_long] = numbers[second[is_long].astype(np.int64)]
+        firsts.append(first)
+        seconds.append(second)
+        ids.append(chunk_ids + n_keys)  # into the keys of all chunks
+        n_keys += len(first)
         lengths.append(chunk_lengths)
         known.append(exact)
+    # The chunks' vocabularies, each in order of first appearance, in corpus order: numbered by first
+    # appearance, they give the corpus's ids.
+    codes, distinct = _number_keys(*(np.concatenate(part) if part else np.zeros(0, dtype=np.uint64)
+                                     for part in (firsts, seconds)))
+    del firsts, seconds
     if texts:  # the rate denominators of the texts whose token count is the same
         known_lengths, is_known = np.concatenate(lengths), np.concatenate(known)
         corpus.remember_n_tokens({article.id: int(count) for article, count, same
@@ -157,7 +168,9 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     if texts:
         np.cumsum(np.concatenate(lengths), out=offsets[1:])
-    tokens = CorpusTokens(list(index), np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32), offsets)
+    tokens = CorpusTokens(_decode_keys(distinct, list(long_tokens)),
+                          codes.astype(np.int32)[np.concatenate(ids)] if ids else np.zeros(0, dtype=np.int32),
+                          offsets)
     # The chunks' results arrive as many small objects that are gone now: give their memory back before the
     # caller's next large arrays (on AllSides 60 to 170 MB, depending on how many chunks waited in this process).
     del ids
@@ -167,16 +180,19 @@ def corpus_tokens(corpus: Corpus, *, n_jobs=None) -> CorpusTokens:
     return tokens
 
 
-def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """The tokens of some texts as ids into their own vocabulary (in order of first appearance), each text's
+def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list[str], np.ndarray, np.ndarray,
+                                             np.ndarray]:
+    """The tokens of some texts as ids into their own vocabulary, in order of first appearance: the
+    vocabulary's keys (see :func:`_token_keys`) and its tokens of over 16 bytes, the ids, each text's
     token count, and which of those counts are :func:`framing.text.count_tokens` too; runs in a worker or
     in-process.
 
     Python's ``re`` makes a string object per token, and a dict numbers them: two thirds of the time of a
     tokenisation. Here most texts are tokenised together in numpy instead (:func:`_byte_tokens`): those
     whose lower-case text has no non-ASCII character that could be part of a token. A token of at most 16
-    bytes is then keyed by its bytes, read as integers, and numbered by pandas' hash tables
-    (:func:`_integer_keys`). The longer ones and the tokens of the other texts (:func:`word_tokens`) are few.
+    bytes is keyed by its bytes, read as two integers, and numbered by pandas' hash tables; no string is
+    made for it (:func:`_decode_keys` makes one per token of the corpus's vocabulary, at the end). The
+    longer tokens and the tokens of the other texts (:func:`word_tokens`) are few.
     """
     fast, encoded, slow = [], [], {}
     exact = np.zeros(len(texts), dtype=bool)
@@ -208,21 +224,20 @@ def _chunk_tokens(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, 
     np.cumsum(fast_counts, out=fast_offsets[1:])
     places = np.arange(len(starts), dtype=np.int64) + np.repeat(offsets[fast] - fast_offsets[:-1], fast_counts)
 
+    first = np.zeros(int(offsets[-1]), dtype=np.uint64)
+    second = np.zeros(int(offsets[-1]), dtype=np.uint64)
     size = ends - starts
-    spaces = []
-    for selected in (size <= _WORD, (size > _WORD) & (size <= 2 * _WORD)):
-        codes, tokens = _integer_keys(buffer, starts[selected], size[selected])
-        spaces.append((tokens, codes, places[selected]))
-    rest = size > 2 * _WORD
-    others = sorted([*zip(places[rest].tolist(), (buffer[start:end].decode("utf-8") for start, end
-                                                   in zip(starts[rest].tolist(), ends[rest].tolist()))),
-                     *((place, token) for position, tokens in slow.items()
-                       for place, token in zip(range(offsets[position], offsets[position + 1]), tokens))])
-    index: defaultdict[str, int] = defaultdict()
-    index.default_factory = index.__len__  # a new token gets the next code
-    codes = np.array([index[token] for _, token in others], dtype=np.int64)
-    spaces.append((list(index), codes, np.array([place for place, _ in others], dtype=np.int64)))
-    return (*_join_spaces(spaces, int(offsets[-1])), lengths, exact)
+    short = size <= 2 * _WORD
+    first[places[short]], second[places[short]] = _token_keys(buffer, starts[short], size[short])
+    long_tokens: dict[str, int] = {}
+    others = [*zip(places[~short].tolist(), (buffer[start:end].decode("utf-8") for start, end
+                                             in zip(starts[~short].tolist(), ends[~short].tolist()))),
+              *((place, token) for position, tokens in slow.items()
+                for place, token in zip(range(offsets[position], offsets[position + 1]), tokens))]
+    for place, token in others:
+        first[place], second[place] = _key_of(token, long_tokens)
+    codes, distinct = _number_keys(first, second)
+    return distinct, list(long_tokens), codes.astype(np.int32), lengths, exact
 
 
 #: Bytes in one integer key.
@@ -261,55 +276,53 @@ def _byte_tokens(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, bytes, n
     return starts, ends, buffer, np.diff(np.searchsorted(starts, bounds))
 
 
-def _integer_keys(buffer: bytes, starts: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Codes in order of first appearance, and the tokens they stand for, of tokens of at most 16 bytes.
+def _token_keys(buffer: bytes, starts: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The key of each token of at most 16 bytes: its bytes read as two big-endian integers.
 
-    A token's bytes, read as one or two big-endian integers (the second for bytes 9 to 16), are its key:
-    no token holds a zero byte, so no two tokens share one.
+    The first holds bytes 1 to 8 and the second bytes 9 to 16 (0 for a
+    shorter token), each without the padding of a shorter token. No token
+    holds a zero byte, so no two tokens share a key, and a key's first
+    integer is never 0 (that marks a longer token: see :func:`_key_of`).
     """
     words = np.ndarray(shape=(len(buffer) - _WORD + 1,), dtype=">u8", buffer=buffer, strides=(1,))
     first = words[starts].astype(np.uint64)
     first >>= (8 * np.maximum(_WORD - size, 0)).astype(np.uint64)
-    codes, keys = pd.factorize(first, sort=False)
-    if not (size > _WORD).any():
-        return codes, [key.to_bytes(_WORD, "big").lstrip(b"\0").decode("utf-8") for key in keys.tolist()]
-    second = words[starts + _WORD].astype(np.uint64) >> (8 * (2 * _WORD - size)).astype(np.uint64)
-    second_codes, second_keys = pd.factorize(second, sort=False)
-    codes, pairs = pd.factorize(codes.astype(np.int64) * len(second_keys) + second_codes, sort=False)
-    keys, second_keys = keys.tolist(), second_keys.tolist()
-    return codes, [(keys[pair // len(second_keys)].to_bytes(_WORD, "big")
-                    + second_keys[pair % len(second_keys)].to_bytes(_WORD, "big").lstrip(b"\0")).decode("utf-8")
-                   for pair in pairs.tolist()]
+    second = np.zeros(len(starts), dtype=np.uint64)
+    longer = size > _WORD
+    second[longer] = words[starts[longer] + _WORD].astype(np.uint64) >> (
+        8 * (2 * _WORD - size[longer])).astype(np.uint64)
+    return first, second
 
 
-def _join_spaces(spaces: list[tuple[list[str], np.ndarray, np.ndarray]], n_tokens: int) -> tuple[list[str],
-                                                                                                 np.ndarray]:
-    """One vocabulary in order of first appearance, and the id of every token, from sets of codes.
+def _key_of(token: str, long_tokens: dict[str, int]) -> tuple[int, int]:
+    """:func:`_token_keys` of one token; a token of over 16 bytes is ``(0, its number in long_tokens)``,
+    numbered from 1 as they come."""
+    data = token.encode("utf-8")
+    if len(data) > 2 * _WORD:
+        return 0, long_tokens.setdefault(token, len(long_tokens) + 1)
+    return int.from_bytes(data[:_WORD], "big"), int.from_bytes(data[_WORD:], "big")
 
-    Each of ``spaces`` is ``(tokens, codes, places)``: codes numbered in order of first appearance, the
-    token each stands for, and the place of each coded token in the chunk. A token of a text read by
-    :func:`word_tokens` may be in the other sets too: it first appears at the earliest of its places.
+
+#: Odd multiplier that mixes a key's two integers into one (see :func:`_number_keys`).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _number_keys(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Codes of keys (``first[i], second[i]``) in order of first appearance (0, 1, 2, ...), and the distinct
+    keys in that order (their first and second integers).
+
+    The two integers are mixed into one (``first + second * _MIX``, modulo 2**64) for a single hash-table
+    pass; the codes are then checked against the keys, and should two keys ever mix to the same number,
+    they are numbered as pairs instead.
     """
-    names = [token for tokens, _, _ in spaces for token in tokens]
-    first = np.concatenate([places[_first_appearances(codes)] for _, codes, places in spaces])
-    alias = np.arange(len(names))
-    seen: dict[str, int] = {}
-    for position, name in enumerate(names):
-        other = seen.setdefault(name, position)
-        if other != position:
-            alias[position] = other
-            first[other] = min(first[other], first[position])
-    own = np.flatnonzero(alias == np.arange(len(names)))
-    order = own[np.argsort(first[own], kind="stable")]
-    rank = np.empty(len(names), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
-    rank = rank[alias]
-    ids = np.empty(n_tokens, dtype=np.int32)
-    base = 0
-    for tokens, codes, places in spaces:
-        ids[places] = rank[base + codes]
-        base += len(tokens)
-    return [names[position] for position in order], ids
+    codes, _ = pd.factorize(first + second * _MIX, sort=False)
+    where = _first_appearances(codes)
+    if not (np.array_equal(first[where][codes], first) and np.array_equal(second[where][codes], second)):
+        first_codes, _ = pd.factorize(first, sort=False)
+        second_codes, second_values = pd.factorize(second, sort=False)
+        codes, _ = pd.factorize(first_codes.astype(np.int64) * len(second_values) + second_codes, sort=False)
+        where = _first_appearances(codes)
+    return codes, (first[where], second[where])
 
 
 def _first_appearances(codes: np.ndarray) -> np.ndarray:
@@ -318,3 +331,10 @@ def _first_appearances(codes: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     highest = np.maximum.accumulate(codes)
     return np.flatnonzero(np.concatenate(([True], highest[1:] > highest[:-1])))
+
+
+def _decode_keys(keys: tuple[np.ndarray, np.ndarray], long_tokens: list[str]) -> list[str]:
+    """The token of each key (see :func:`_key_of`); ``long_tokens[k - 1]`` is the token of ``(0, k)``."""
+    return [long_tokens[second - 1] if not first else
+            (first.to_bytes(_WORD, "big").lstrip(b"\0") + second.to_bytes(_WORD, "big").lstrip(b"\0")).decode("utf-8")
+            for first, second in zip(keys[0].tolist(), keys[1].tolist())]

@@ -1,11 +1,12 @@
 """Tests of framing._tokens: the shared tokenisation gives exactly the tokens of framing.text.tokenize."""
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing import Article, Corpus, _parallel
-from framing._tokens import _chunk_tokens, corpus_tokens, shared_tokens, word_tokens
+from framing import Article, Corpus, _parallel, _tokens
+from framing._tokens import _chunk_tokens, _decode_keys, corpus_tokens, shared_tokens, word_tokens
 from framing.text import count_tokens, normalize_text, tokenize
 
 
@@ -78,7 +79,8 @@ _PIECES = list("abyz09 '-.\n_Q") + ["\u00e9", "\u00a9", "\u2019", "\u2014", "\u0
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join), max_size=6))
 def test_chunk_tokens_are_those_of_tokenize(texts):
-    vocabulary, ids, lengths, exact = _chunk_tokens(texts)
+    keys, long_tokens, ids, lengths, exact = _chunk_tokens(texts)
+    vocabulary = _decode_keys(keys, long_tokens)
     expected = [tokenize(text) for text in texts]
     assert vocabulary == list(dict.fromkeys(token for article in expected for token in article))
     assert [vocabulary[i] for i in ids] == [token for article in expected for token in article]
@@ -86,3 +88,15 @@ def test_chunk_tokens_are_those_of_tokenize(texts):
     for text, same, length in zip(texts, exact, lengths):
         if same:
             assert count_tokens(normalize_text(text).text) == length
+
+
+def test_keys_that_mix_to_the_same_number_keep_their_own_codes():
+    """Two keys (first, second) are mixed into one integer for hashing; a collision falls back to pairs."""
+    mask = (1 << 64) - 1
+    first, second = [0x61, 0x62, 0x61, 0x63], [5, 9, 5, 0]
+    first[1] = (first[0] + (second[0] - second[1]) * int(_tokens._MIX)) & mask  # (first[1], 9) mixes like (0x61, 5)
+    keys = np.array(first, dtype=np.uint64), np.array(second, dtype=np.uint64)
+    assert len(set((keys[0] + keys[1] * _tokens._MIX).tolist())) == 2  # the collision is real
+    codes, (distinct_first, distinct_second) = _tokens._number_keys(*keys)
+    assert codes.tolist() == [0, 1, 0, 2]
+    assert list(zip(distinct_first.tolist(), distinct_second.tolist())) == [(0x61, 5), (first[1], 9), (0x63, 0)]
