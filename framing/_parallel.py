@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import ProcessPoolExecutor
@@ -50,14 +51,16 @@ ENGINES = ("local", "dask")
 
 
 def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: str,
-                scheduler: str | None) -> Iterator[tuple[list, object]]:
+                scheduler: str | None, items: list | None = None) -> Iterator[tuple[list, object]]:
     """``(chunk, work(chunk))`` for each chunk, in order: in this process, a process pool, or on Dask.
 
     Chunks are read a window of :data:`IN_FLIGHT` per worker at a time (see
     :func:`_windows`), so a stream of chunks is never held whole. With ``engine="dask"`` each window of chunks
     becomes a Dask bag, computed on the cluster at ``scheduler`` (a
     ``tcp://host:port`` address) or, without one, on a new
-    ``dask.distributed.LocalCluster`` of ``n_workers`` processes.
+    ``dask.distributed.LocalCluster`` of ``n_workers`` processes. When the chunks are those of a list
+    (``items``) and worker processes are forked, the workers read them from the list they inherit
+    (:func:`_map_inherited`) rather than receiving a copy.
     """
     if engine == "dask":
         yield from _dask_map(work, chunks, n_workers, scheduler)
@@ -65,10 +68,43 @@ def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: 
     if n_workers == 1:
         yield from ((chunk, work(chunk)) for chunk in chunks)
         return
+    if items is not None and multiprocessing.get_start_method() == "fork":
+        yield from _map_inherited(work, items, n_workers)
+        return
     unpacking = functools.partial(_run_unpacked, work)
     with ProcessPoolExecutor(max_workers=n_workers) as executor:
         yield from _windows(lambda window: [executor.submit(unpacking, _packed(chunk)) for chunk in window],
                             lambda futures: [future.result() for future in futures], chunks, n_workers)
+
+
+#: Lists of items that forked workers read by position (see :func:`_map_inherited`), by a number per call.
+_inherited: dict[int, list] = {}
+_call_numbers = itertools.count()
+
+
+def _map_inherited(work: Callable, items: list, n_workers: int) -> Iterator[tuple[list, object]]:
+    """:func:`_map_chunks` of the chunks of a list, in forked workers that read the list they inherit.
+
+    The pool forks its workers after the list is registered in :data:`_inherited`, so each worker holds
+    it already (its pages shared with this process until written) and is sent only the bounds of its
+    chunks: no article is pickled on its way out, which cost about a sixth of a second per 40 MB of text.
+    """
+    number = next(_call_numbers)
+    _inherited[number] = items
+    try:
+        with ProcessPoolExecutor(max_workers=n_workers) as executor:
+            bounds = ((start, min(start + CHUNK_SIZE, len(items))) for start in range(0, len(items), CHUNK_SIZE))
+            for (start, stop), result in _windows(
+                    lambda window: [executor.submit(_run_inherited, work, number, *bound) for bound in window],
+                    lambda futures: [future.result() for future in futures], bounds, n_workers):
+                yield items[start:stop], result
+    finally:
+        del _inherited[number]
+
+
+def _run_inherited(work: Callable, number: int, start: int, stop: int):
+    """``work`` of the chunk ``start:stop`` of a list registered by :func:`_map_inherited`; runs in a worker."""
+    return work(_inherited[number][start:stop])
 
 
 class _Utf8(bytes):
@@ -207,6 +243,7 @@ def map_chunks(work: Callable, items: Iterable, *, n_jobs=None, engine: str = "l
     chunks = _chunked(itertools.chain(head, iterator), CHUNK_SIZE)
     with tqdm(total=total, unit="doc", desc=description, disable=True if progress is False else None,
               leave=False) as bar:
-        for chunk, result in _map_chunks(work, chunks, n_workers, engine, scheduler):
+        for chunk, result in _map_chunks(work, chunks, n_workers, engine, scheduler,
+                                         items if type(items) is list else None):
             bar.update(len(chunk))
             yield chunk, result

@@ -1,7 +1,9 @@
 """Parallel counting gives exactly what counting in one process gives, tables and bytes alike."""
 
+import multiprocessing
 import re
 import sys
+import threading
 
 import pandas as pd
 import pytest
@@ -105,13 +107,33 @@ def _texts_and_titles(articles: list) -> list:
             for article in articles]
 
 
-def test_texts_reach_the_workers_whole_and_stay_their_size_here(small_chunks):
-    """Pickled as they are, non-ASCII texts would keep a UTF-8 copy in this process for good."""
+@pytest.mark.parametrize("as_stream", [False, True], ids=["list", "stream"])
+def test_texts_reach_the_workers_whole_and_stay_their_size_here(small_chunks, as_stream):
+    """Pickled as they are, non-ASCII texts would keep a UTF-8 copy in this process for good (a stream's
+    chunks are sent to the workers; a list is inherited by forked workers)."""
     articles = [Article(f"a{i}", f"Caf\u00e9 \u201cquote\u201d {i} \ud83d\ude00"[: 12 + i % 9] * 50, title=f"T\u00eftle {i}",
                         date=None) for i in range(20)]
     items = [*articles, ("id", "na\u00efve \u2019s"), "plain ascii", "\u05e9\u05dc\u05d5\u05dd"]
     sizes = [sys.getsizeof(article.text) for article in articles]
-    results = [row for _, rows in _parallel.map_chunks(_texts_and_titles, items, n_jobs=2, progress=False)
+    results = [row for _, rows in _parallel.map_chunks(_texts_and_titles, iter(items) if as_stream else items,
+                                                        n_jobs=2, progress=False)
                for row in rows]
     assert results == [(a.text, a.title, "Article") for a in articles] + items[20:]
     assert [sys.getsizeof(article.text) for article in articles] == sizes
+
+
+def _lock_states(items: list) -> list:
+    return [item.locked() for item in items]
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers are forked only on Linux")
+def test_forked_workers_read_a_list_they_inherit_rather_than_a_pickled_copy(small_chunks):
+    """Locks cannot be pickled: only workers that read the list they inherited can get at them."""
+    items = [threading.Lock() for _ in range(30)]
+    items[3].acquire()
+    chunks = list(_parallel.map_chunks(_lock_states, items, n_jobs=2, progress=False))
+    assert [len(chunk) for chunk, _ in chunks] == [7, 7, 7, 7, 2]
+    assert [state for _, states in chunks for state in states] == [index == 3 for index in range(30)]
+    assert chunks[0][0] == items[:7]  # the chunks handed back are this process's items
+    with pytest.raises(TypeError, match="pickle"):  # a stream's chunks are pickled on their way
+        list(_parallel.map_chunks(_lock_states, iter(items), n_jobs=2, progress=False))
