@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing import Article, Corpus, FramingError, find_matches
+from framing import Article, Corpus, FramingError, find_matches, voice
 from framing.voice import SPEECH_PARTICIPLES, SPEECH_VERBS, _blank, _trie_pattern, check_voice, keep_voices, \
     quoted_voices, segment_voice, voice_at, voice_spans
 
@@ -227,3 +227,19 @@ def test_speech_verb_tree_finds_what_a_plain_alternation_finds(text):
 ])
 def test_blank_keeps_whitespace_and_length(text):
     assert _blank(text) == re.sub(r"\S", " ", text)
+
+
+#: Pieces of text around speech verbs and "according to": whole words and parts of words, "with" after a
+#: verb, and the characters that re.IGNORECASE takes for ASCII letters (U+0130, U+0131, U+017F, U+212A).
+_SPEECH_PIECES = ["said", "says", "told", "add", "added", "unsaid", "_", "2", " ", "  ", "\n", ".", "with", "With",
+                  "According", "according", " to", "ACCORDING TO", "in the words of", "as quoted by", "quoting",
+                  "accord\u0131ng to", "a\u017f quoted by", "\u0130n the words of", "quot\u0130ng", "\u212a", "-",
+                  "\u201c", "claimed", "warns"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SPEECH_PIECES), max_size=30).map("".join))
+def test_speech_verbs_and_according_to_are_found_as_the_regexes_find_them(text):
+    """The faster searches of a long text give exactly the matches of _SPEECH_RE and _ACCORDING_RE."""
+    assert [m.span() for m in voice._speech_verbs(text)] == [m.span() for m in voice._SPEECH_RE.finditer(text)]
+    assert [m.span() for m in voice._according_to(text)] == [m.span() for m in voice._ACCORDING_RE.finditer(text)]
