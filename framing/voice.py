@@ -51,15 +51,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-try:
-    import ahocorasick_rs
-except ImportError:  # pragma: no cover - platforms without the wheel use the regex alone
-    ahocorasick_rs = None
-
 from framing._parallel import map_chunks
 from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
-from framing.text import ABBREVIATIONS
+from framing.text import ABBREVIATIONS, _word_finder
 
 __all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_voices", "segment_voice",
            "shared_voices", "voice_at", "voice_spans"]
@@ -123,9 +118,7 @@ _ACCORDING_RE = re.compile(r"\b(?=[aiq])(?:according to|in the words of|as quote
 _ACCORDING_PHRASES = ("according to", "in the words of", "as quoted by", "quoting")
 #: The characters other than ASCII letters that re.IGNORECASE takes for ASCII letters (see :func:`_according_to`).
 _FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
-_SPEECH_WORDS = ahocorasick_rs.AhoCorasick(sorted(SPEECH_VERBS | SPEECH_PARTICIPLES),
-                                           matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST) \
-    if ahocorasick_rs is not None else None
+_SPEECH_WORDS = _word_finder(SPEECH_VERBS | SPEECH_PARTICIPLES)
 _PRONOUNS = frozenset("he she it they we i his her its their".split())
 
 _OPEN_DOUBLE = "\u201c\u201e\u00ab"
@@ -846,7 +839,7 @@ def _speech_verbs(text: str) -> list[re.Match]:
     if _SPEECH_WORDS is None:
         return list(_SPEECH_RE.finditer(text))
     matches, length = [], len(text)
-    for _, start, stop in _SPEECH_WORDS.find_matches_as_indexes(text):
+    for _, start, stop in _SPEECH_WORDS(text):
         if (start and _is_word_character(text[start - 1])) or (stop < length and _is_word_character(text[stop])):
             continue
         match = _SPEECH_RE.match(text, start)  # the verb alone: no later verb starts inside it

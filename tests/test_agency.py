@@ -3,8 +3,10 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from framing import Article, FramingError
+from framing import Article, FramingError, agency
 from framing.agency import CONSTRUCTIONS, HARM_HINT, HARM_LEMMAS, REPORT_COLUMNS, agency_shares, harm_reports
 from framing.agency import _FORMS, harm_sentences, may_report_harm
 
@@ -409,3 +411,15 @@ def test_bad_reports_and_confidence():
         agency_shares(HAND_REPORTS, confidence=95)
     with pytest.raises(FramingError, match=re.escape("reports have unknown constructions 'passive'")):
         agency_shares(HAND_REPORTS.assign(construction="passive"))
+
+
+#: Pieces around the harm prefixes: whole words, prefixes inside words, digits, underscores, a numeric
+#: character that is not a digit (which counts as a letter to the lookbehind) and wide letters.
+_HINT_PIECES = ["kill", "killed", "skill", "death", "dead", "deadeath", "live", "olive", "toll", "atoll", "die", "_",
+                "2", "\u00bd", "\u00e9", " ", "-", "\n", "slay", "massacre", "gunmen", "begun", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=25).map("".join))
+def test_harm_hints_are_where_the_regex_finds_them(text):
+    assert agency._harm_hints(text) == [hint.start() for hint in HARM_HINT.finditer(text)]
