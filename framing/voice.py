@@ -292,8 +292,9 @@ def _words(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
-    """Where sentences may start and end in ``text`` (after and at each match of the break pattern).
+def _sentence_breaks(text: str) -> tuple[list[int], list[int], dict[int, bool]]:
+    """Where sentences may start and end in ``text`` (after and at each match of the break pattern), and
+    which of those ends are an abbreviation's period, as far as asked (see :func:`_at_abbreviation`).
 
     Computed once per text and looked up by bisection: helpers ask for the
     sentence around many positions of the same text. A break at an
@@ -302,25 +303,34 @@ def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
     for the few sentences that are asked about.
     """
     spans = [match.span() for match in _SENTENCE_BREAK_RE.finditer(text)]
-    return [end for _, end in spans], [start + 1 for start, _ in spans]
+    return [end for _, end in spans], [start + 1 for start, _ in spans], {}
 
 
 def _sentence_start(text: str, position: int, floor: int) -> int:
     """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
-    starts, ends = _sentence_breaks(text)
+    starts, ends, checked = _sentence_breaks(text)
     slot = bisect.bisect_right(starts, position) - 1
-    while slot >= 0 and _ends_with_abbreviation(text, ends[slot] - 1):
+    while slot >= 0 and _at_abbreviation(text, ends[slot] - 1, checked):
         slot -= 1
     return max(starts[slot], floor) if slot >= 0 else floor
 
 
 def _sentence_end(text: str, position: int, ceiling: int) -> int:
     """End of the sentence that goes on at ``position``, not after ``ceiling`` (a paragraph end)."""
-    _, ends = _sentence_breaks(text)
+    _, ends, checked = _sentence_breaks(text)
     slot = bisect.bisect_left(ends, position + 1)
-    while slot < len(ends) and _ends_with_abbreviation(text, ends[slot] - 1):
+    while slot < len(ends) and _at_abbreviation(text, ends[slot] - 1, checked):
         slot += 1
     return min(ends[slot], ceiling) if slot < len(ends) else ceiling
+
+
+def _at_abbreviation(text: str, period: int, checked: dict[int, bool]) -> bool:
+    """:func:`_ends_with_abbreviation`, remembered in ``checked`` (the same breaks are asked about again
+    and again: 2.7 times each in AllSides texts)."""
+    known = checked.get(period)
+    if known is None:
+        known = checked[period] = _ends_with_abbreviation(text, period)
+    return known
 
 
 def _ends_with_abbreviation(text: str, period: int) -> bool:
