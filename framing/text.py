@@ -25,13 +25,13 @@ from html.entities import html5 as _NAMED_REFERENCES
 from html.parser import HTMLParser
 
 import numpy as np
+from nltk.tokenize import RegexpTokenizer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 try:
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - platforms without the wheel search with regexes alone
     ahocorasick_rs = None
-from nltk.tokenize import RegexpTokenizer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 __all__ = [
     "ABBREVIATIONS",

@@ -114,8 +114,8 @@ def _trie_pattern(words) -> str:
 
 _SPEECH_ALTERNATION = _trie_pattern(SPEECH_VERBS | SPEECH_PARTICIPLES)
 _SPEECH_RE = re.compile(rf"\b{_SPEECH_ALTERNATION}\b(?!\s+with\b)")  # "responded with an assault" is not speech
-_ACCORDING_RE = re.compile(r"\b(?=[aiq])(?:according to|in the words of|as quoted by|quoting)\s+", re.IGNORECASE)
 _ACCORDING_PHRASES = ("according to", "in the words of", "as quoted by", "quoting")
+_ACCORDING_RE = re.compile(r"\b(?=[aiq])(?:" + "|".join(_ACCORDING_PHRASES) + r")\s+", re.IGNORECASE)
 #: The characters other than ASCII letters that re.IGNORECASE takes for ASCII letters (see :func:`_according_to`).
 _FOLDED_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _SPEECH_WORDS = _word_finder(SPEECH_VERBS | SPEECH_PARTICIPLES)
