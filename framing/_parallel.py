@@ -68,13 +68,19 @@ def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: 
     if n_workers == 1:
         yield from ((chunk, work(chunk)) for chunk in chunks)
         return
-    if items is not None and multiprocessing.get_start_method() == "fork":
+    if items is not None and _start_method() == "fork":
         yield from _map_inherited(work, items, n_workers)
         return
     unpacking = functools.partial(_run_unpacked, work)
     with ProcessPoolExecutor(max_workers=n_workers) as executor:
         yield from _windows(lambda window: [executor.submit(unpacking, _packed(chunk)) for chunk in window],
                             lambda futures: [future.result() for future in futures], chunks, n_workers)
+
+
+def _start_method() -> str:
+    """How worker processes start: the method set in this process, else the platform's default (the first of
+    ``get_all_start_methods``). Asked this way, the method is not fixed as a side effect."""
+    return multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
 
 
 #: Lists of items that forked workers read by position (see :func:`_map_inherited`), by a number per call.

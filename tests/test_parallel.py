@@ -1,6 +1,5 @@
 """Parallel counting gives exactly what counting in one process gives, tables and bytes alike."""
 
-import multiprocessing
 import re
 import sys
 import threading
@@ -126,7 +125,7 @@ def _lock_states(items: list) -> list:
     return [item.locked() for item in items]
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers are forked only on Linux")
+@pytest.mark.skipif(_parallel._start_method() != "fork", reason="workers are forked only on Linux")
 def test_forked_workers_read_a_list_they_inherit_rather_than_a_pickled_copy(small_chunks):
     """Locks cannot be pickled: only workers that read the list they inherited can get at them."""
     items = [threading.Lock() for _ in range(30)]
