@@ -53,7 +53,8 @@ from framing._parallel import map_chunks
 from framing._stats import wilson_interval
 from framing.corpus import as_corpus
 from framing.exceptions import FramingError
-from framing.text import _word_finder, normalize_text, split_sentences
+from framing.matching import _word_finder
+from framing.text import normalize_text, split_sentences
 from framing.voice import segment_voice, voice_at
 
 __all__ = ["AGENT_WINDOW", "CONSTRUCTIONS", "HARM_LEMMAS", "REPORT_COLUMNS", "agency_shares", "harm_reports"]

@@ -360,6 +360,20 @@ def _term_regex(term: str, *, case_sensitive: bool) -> re.Pattern:
     return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
 
 
+def _word_finder(words):
+    """``find_matches_as_indexes`` of a leftmost-longest Aho-Corasick search for ``words`` (each hit
+    ``(word number, start, end)``), or None without ``ahocorasick_rs``.
+
+    For regexes that ``re`` must try at every character (a pattern that opens
+    with a lookbehind or ``\\b``): the automaton finds the places where one of
+    the words starts, and the regex checks only those.
+    """
+    if ahocorasick_rs is None:
+        return None
+    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
+                                      ).find_matches_as_indexes
+
+
 @functools.lru_cache(maxsize=16)
 def matcher_for(lexicons: tuple[Lexicon, ...], engine: str = "auto") -> TermMatcher:
     """A cached :class:`TermMatcher` for a tuple of lexicons."""

@@ -28,11 +28,6 @@ import numpy as np
 from nltk.tokenize import RegexpTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-try:
-    import ahocorasick_rs
-except ImportError:  # pragma: no cover - platforms without the wheel search with regexes alone
-    ahocorasick_rs = None
-
 __all__ = [
     "ABBREVIATIONS",
     "HTML_ENTITIES_DECODED",
@@ -275,20 +270,6 @@ def _normalize_with_segments(replaced: str, original: str, present: set[str]) ->
         cursor = match.end()
     pieces.append(replaced[cursor:])
     return NormalizedText("".join(pieces), original, tuple(segments))
-
-
-def _word_finder(words):
-    """``find_matches_as_indexes`` of a leftmost-longest Aho-Corasick search for ``words`` (each hit
-    ``(word number, start, end)``), or None without ``ahocorasick_rs``.
-
-    For regexes that ``re`` must try at every character (a pattern that opens
-    with a lookbehind or ``\\b``): the automaton finds the places where one of
-    the words starts, and the regex checks only those.
-    """
-    if ahocorasick_rs is None:
-        return None
-    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
-                                      ).find_matches_as_indexes
 
 
 def tokenize(text: str) -> list[str]:

@@ -54,7 +54,8 @@ import pandas as pd
 from framing._parallel import map_chunks
 from framing.corpus import Corpus, as_corpus
 from framing.exceptions import FramingError
-from framing.text import ABBREVIATIONS, _word_finder
+from framing.matching import _word_finder
+from framing.text import ABBREVIATIONS
 
 __all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_voices", "segment_voice",
            "shared_voices", "voice_at", "voice_spans"]
