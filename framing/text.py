@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 from nltk.tokenize import RegexpTokenizer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
 __all__ = [
     "ABBREVIATIONS",
@@ -377,11 +377,46 @@ def count_tokens(text: str, classes: np.ndarray | None = None) -> int:
     return starts - int(np.count_nonzero(joiners & alnum[:-2] & alnum[2:]))
 
 
+# The start of a candidate break's context (see _Punkt) after a plain word: two or more ASCII letters, the
+# break character, then punctuation or spaces and a printable ASCII character other than "." (". . ." would be
+# an ellipsis). Spaces are " " and tab only: Punkt's regex module and re disagree on some others (U+001C).
+_PLAIN_BREAK_RE = re.compile(r"([A-Za-z]{2,})([.?!])(?:[ \t]+[!-\-/-~]|%s)"
+                             % PunktLanguageVars()._re_non_word_chars)
+
+
+class _Punkt(PunktSentenceTokenizer):
+    """Punkt with :data:`ABBREVIATIONS`, whose test of each candidate break skips the common case.
+
+    Punkt tests each candidate break by tokenising its context (the word
+    before, the break character and what follows) and running both of its
+    annotation passes over those tokens, about 27 microseconds a context. The
+    result depends on the context alone. When the word before is two or more
+    ASCII letters and a token follows (:data:`_PLAIN_BREAK_RE`), the passes
+    always find a break: such a word is no initial
+    (one letter), number or ellipsis, so only an abbreviation's period is not
+    a break, and these parameters have no collocations, sentence starters or
+    orthographic context to overrule the first pass. Those contexts, three in
+    four in news text, are answered at once; Punkt tests the others, and its
+    answers are remembered ("Mr. Trump", "U.S. officials" recur). The
+    sentences are Punkt's own (tests compare the two on generated text).
+    """
+
+    def __init__(self):
+        parameters = PunktParameters()
+        parameters.abbrev_types = set(ABBREVIATIONS)
+        super().__init__(parameters)
+        self._punkt_test = functools.lru_cache(maxsize=1 << 16)(super().text_contains_sentbreak)
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        plain = _PLAIN_BREAK_RE.match(text)
+        if plain is not None and (plain[2] != "." or plain[1].lower() not in ABBREVIATIONS):
+            return True
+        return self._punkt_test(text)
+
+
 @functools.lru_cache(maxsize=1)
-def _sentence_tokenizer() -> PunktSentenceTokenizer:
-    parameters = PunktParameters()
-    parameters.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(parameters)
+def _sentence_tokenizer() -> _Punkt:
+    return _Punkt()
 
 
 _LINE_RE = re.compile(r"[^\n]+")

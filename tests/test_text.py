@@ -2,12 +2,13 @@ import bisect
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from framing.text import LETTER_OR_DIGIT, TOKEN_JOINER, TOKEN_PATTERN, WORD_CHARACTER, character_classes, count_tokens, \
     normalize_text, split_sentences, tokenize
-from framing.text import _ONE_TO_ONE, _normalize_with_segments
+from framing.text import _ONE_TO_ONE, _normalize_with_segments, _sentence_tokenizer
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -119,6 +120,35 @@ def test_split_sentences_near_finds_the_same_sentence_and_the_one_before(text, d
         assert (near[slot_near] if slot_near >= 0 else None) == (whole[slot] if slot >= 0 else None)
         if slot >= 1:
             assert near[slot_near - 1] == whole[slot - 1]
+
+
+_SENTENCE_PIECES = ["said", "Mr", "mr", "U.S", "Jan", "J", "a", "40", "1,200", "no", "Co-op", "co-Co", "ok", "Gaza",
+                    "HAMAS", "\u00e9t\u00e9", ".", "..", "...", "?", "!", "?!", '"', "'", ")", "(", "\u201d", ",", ";",
+                    "--", "-", " ", "  ", "\t", "\u00a0", "\x1c", "\x85", "\n", ". ."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=30).map("".join))
+@example("said. . .")  # an ellipsis of spaced periods: no break
+@example("said.\x1csaid")  # U+001C is a space to re, not to Punkt's regex module
+def test_sentence_breaks_are_punkts_own(text):
+    """The shortcut for breaks after a plain word gives exactly the sentences and break tests of NLTK's Punkt."""
+    plain = PunktSentenceTokenizer(_sentence_tokenizer()._params)
+    tokenizer = _sentence_tokenizer()
+    assert list(tokenizer.span_tokenize(text)) == list(plain.span_tokenize(text))
+    assert tokenizer.text_contains_sentbreak(text) == plain.text_contains_sentbreak(text)
+
+
+def test_sentence_break_shortcut_answers_plain_words_and_asks_punkt_the_rest():
+    tokenizer = _sentence_tokenizer()
+    before = tokenizer._punkt_test.cache_info()
+    assert tokenizer.text_contains_sentbreak("killed. Aid") and tokenizer.text_contains_sentbreak('won!"')
+    assert tokenizer._punkt_test.cache_info() == before  # answered without Punkt's passes
+    # An abbreviation (in capitals too), an initial, an ellipsis: no break; a number's period: a break.
+    answers = {"Mr. Trump": False, "SEN. Ted": False, "J. Bach": False, "... MUST": False, "5. Talks": True}
+    assert {context: tokenizer.text_contains_sentbreak(context) for context in answers} == answers
+    after = tokenizer._punkt_test.cache_info()
+    assert after.hits + after.misses == before.hits + before.misses + len(answers)
 
 
 def test_tokens_keep_inner_hyphens_and_apostrophes():
