@@ -33,7 +33,6 @@ articles sentence by sentence instead.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from collections import defaultdict
 
@@ -42,7 +41,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from framing._tokens import corpus_tokens
+from framing._tokens import _byte_tokens, corpus_tokens
 from framing.corpus import Article, Corpus, as_corpus
 from framing.exceptions import FramingError
 from framing.text import TOKEN_PATTERN, normalize_text
@@ -211,13 +210,19 @@ def _word_ids() -> defaultdict[str, int]:
 def _token_spans(text: str, vocabulary: defaultdict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Ids of the lower-cased tokens (as :func:`tokenize` gives them), with their spans in the displayed text."""
     normalized = normalize_text(text)
-    matches = list(_TOKEN_RE.finditer(normalized.lower))
-    ids = [vocabulary[match.group()] for match in matches]
+    lower = normalized.lower
+    if lower.isascii():  # the tokens from re (strings made in C), their places from numpy: no match objects
+        tokens = _TOKEN_RE.findall(lower)
+        starts, ends, _, _ = _byte_tokens([lower.encode("ascii")])
+        spans = np.column_stack([starts, ends])
+    else:
+        matches = list(_TOKEN_RE.finditer(lower))
+        tokens = [match.group() for match in matches]
+        spans = np.array([match.span() for match in matches], dtype=np.int64).reshape(-1, 2)
     # Most texts have no stretch whose length normalisation changed: their offsets need no mapping.
-    spans = [normalized.original_span(*match.span()) for match in matches] if normalized.segments \
-        else [match.span() for match in matches]
-    return (np.array(ids, dtype=np.int64),
-            np.fromiter(itertools.chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2))
+    if normalized.segments:
+        spans = normalized.original_spans(spans)
+    return np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int64, count=len(tokens)), spans
 
 
 def _shared_runs(ids_a: np.ndarray, ids_b: np.ndarray, min_words: int) -> list[tuple[int, int, int]]:

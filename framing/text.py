@@ -124,6 +124,35 @@ class NormalizedText:
             return start, end
         return self._to_original(start, is_end=False), self._to_original(end, is_end=True)
 
+    def original_spans(self, spans) -> np.ndarray:
+        """:meth:`original_span` of many spans at once.
+
+        Parameters
+        ----------
+        spans : array-like of shape (n_spans, 2)
+            Half-open spans in :attr:`text`.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_spans, 2), int64
+        """
+        spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        if not self.segments:
+            return spans.copy()
+        segments = np.array(self.segments, dtype=np.int64)
+        mapped = np.empty_like(spans)
+        for column, is_end in ((0, False), (1, True)):
+            position = spans[:, column]
+            index = np.searchsorted(segments[:, 0], position, side="left" if is_end else "right") - 1
+            norm_start, orig_start, norm_length, orig_length = segments[np.maximum(index, 0)].T
+            norm_end = norm_start + norm_length
+            # (An end finds only stretches that start before it: bisect_left; so an end at norm_end is inside.)
+            inside = position <= norm_end if is_end else position < norm_end
+            covered = orig_start + orig_length if is_end else orig_start
+            mapped[:, column] = np.where(index < 0, position,
+                                         np.where(inside, covered, orig_start + orig_length + position - norm_end))
+        return mapped
+
     @functools.cached_property
     def _segment_starts(self) -> list[int]:
         return [segment[0] for segment in self.segments]

@@ -73,6 +73,17 @@ def test_offset_map_is_monotonic_and_complete(raw):
     assert normalize_text(raw[whole[0]:whole[1]]).text == normalized.text
 
 
+@settings(max_examples=300, deadline=None)
+@given(_tricky, st.data())
+def test_original_spans_map_each_span_as_original_span_does(raw, data):
+    normalized = normalize_text(raw)
+    size = len(normalized.text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, size), st.integers(0, size)).map(sorted), max_size=8))
+    mapped = normalized.original_spans(spans)
+    assert mapped.shape == (len(spans), 2) and mapped.dtype == "int64"
+    assert [tuple(span) for span in mapped.tolist()] == [normalized.original_span(*span) for span in spans]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
     ("The U.S. and the U.N. agreed on Jan. 5. Talks resume.", ["The U.S. and the U.N. agreed on Jan. 5.",
