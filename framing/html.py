@@ -189,7 +189,7 @@ class _Evidence:
         self.articles: dict[str, dict] = {}
         self._row_index: dict[tuple[int, int], int] = {}
         self._item_index: dict[tuple, str] = {}
-        self._groups: dict[tuple, tuple[pd.DataFrame, dict]] = {}
+        self._groups: dict[tuple, tuple[pd.DataFrame, dict, np.ndarray | None]] = {}
 
     def _grouped(self, evidence: pd.DataFrame, link: EvidenceLink):
         columns = list(link.key_columns.values())
@@ -199,7 +199,7 @@ class _Evidence:
             if "article_id" not in evidence.columns:
                 missing.insert(0, "article_id")
             if missing:  # e.g. a voice column the matches do not have yet: no evidence, not a crash
-                self._groups[cache_key] = (evidence, {})
+                self._groups[cache_key] = (evidence, {}, None)
             else:
                 keep = np.ones(len(evidence), dtype=bool)
                 for name, value in link.where.items():
@@ -208,12 +208,13 @@ class _Evidence:
                 positions = np.flatnonzero(keep)
                 grouped = keys.iloc[positions].groupby(columns, sort=False).indices if len(positions) else {}
                 lookup = {(k if isinstance(k, tuple) else (k,)): positions[v] for k, v in grouped.items()}
-                self._groups[cache_key] = (evidence, lookup)
+                # The article ids, once: converting the column for every linked cell took seconds on large pages.
+                self._groups[cache_key] = (evidence, lookup, evidence["article_id"].to_numpy())
         return self._groups[cache_key]
 
     def link(self, evidence: pd.DataFrame, link: EvidenceLink, row: pd.Series, label: str) -> str | None:
         """The evidence id of one cell, or None when no evidence row matches it."""
-        frame, lookup = self._grouped(evidence, link)
+        frame, lookup, article_ids = self._grouped(evidence, link)
         values = tuple(str(row[name]) for name in link.key_columns)
         positions = lookup.get(values)
         if positions is None or len(positions) == 0:
@@ -222,7 +223,7 @@ class _Evidence:
                     tuple(sorted((k, str(v)) for k, v in link.where.items())))
         if item_key in self._item_index:
             return self._item_index[item_key]
-        chosen = _spread_sample(frame["article_id"].to_numpy()[positions], self.sample)
+        chosen = _spread_sample(article_ids[positions], self.sample)
         indices = [self._row(frame, int(positions[i])) for i in chosen]
         key = f"e{len(self.items) + 1}"
         total = len(positions)
