@@ -162,6 +162,15 @@ _PARTICIPLE_TAIL_RE = re.compile(r"\s+(?:speaking|talking|writing|quoted)\s+(?:t
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MAX_SCARE_WORDS = 4
 _MAX_SPEAKER_WORDS = 10
+# Compiled once: built per call, the speech-verb alternation (about 1 KB) was hashed again for re's cache
+# at every quotation and attribution.
+_ATTRIBUTION_RE = re.compile(rf"\s*[,:]?\s*(?P<words>(?:[\w'\u2019.-]+,?\s+){{0,{3 * _MAX_SPEAKER_WORDS}}}?)"
+                             rf"(?:(?:also|further|later|then)\s+)?(?P<verb>{_SPEECH_ALTERNATION})\b")
+_INTRODUCTION_RE = re.compile(rf"\b(?P<verb>{_SPEECH_ALTERNATION})\b(?:\s+(?:that|on\s+\w+|\w+day|[A-Z][\w.]*))?"
+                              r"\s*[:,]?$")
+_OPENING_QUOTE_RE = re.compile("\\s*[\"\u201c]")
+_CLOSING_QUOTE_RE = re.compile("[\"\u201d]")
+_NEW_SENTENCE_RE = re.compile(r"[.!?]\s+[A-Z][^.!?]*[.!?]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,9 +459,9 @@ def _speech_speaker(text: str, match: re.Match, floor: int, ceiling: int) -> str
                 named = _speech_speaker(text, finite, floor, ceiling)
                 if named:
                     return named
-        opening = re.match("\\s*[\"\u201c]", text[floor:match.start()])
+        opening = _OPENING_QUOTE_RE.match(text[floor:match.start()])
         if opening:  # a sentence that opens with a quotation: its subject comes after it
-            closing = re.compile("[\"\u201d]").search(text, floor + opening.end(), match.start())
+            closing = _CLOSING_QUOTE_RE.search(text, floor + opening.end(), match.start())
             floor = closing.end() if closing else floor
         return _sentence_subject(text, floor, match.start())
     speaker = _speaker_before(text, match.start(), floor)
@@ -473,8 +482,7 @@ def _attribution_after(text: str, position: int, ceiling: int, speakers: bool = 
     the first part.
     """
     window = text[position:min(ceiling, position + 240)]
-    match = re.match(rf"\s*[,:]?\s*(?P<words>(?:[\w'\u2019.-]+,?\s+){{0,{3 * _MAX_SPEAKER_WORDS}}}?)"
-                     rf"(?:(?:also|further|later|then)\s+)?(?P<verb>{_SPEECH_ALTERNATION})\b", window)
+    match = _ATTRIBUTION_RE.match(window)
     if not match or not speakers:
         return match is not None, ""
     words = match.group("words").strip()
@@ -496,8 +504,7 @@ def _introduced_as_speech(text: str, quote: _Quote, speakers: bool = True) -> tu
     before = text[floor:quote.start].rstrip()
     if not before:
         return False, ""
-    match = re.search(rf"\b(?P<verb>{_SPEECH_ALTERNATION})\b(?:\s+(?:that|on\s+\w+|\w+day|[A-Z][\w.]*))?\s*[:,]?$",
-                      before)
+    match = _INTRODUCTION_RE.search(before)
     if match:
         if not speakers:
             return True, ""
@@ -541,7 +548,7 @@ def _follows(text: str, previous: _Quote, quote: _Quote) -> bool:
         return False
     between = text[previous.end:quote.start]
     return between.count("\n") <= 2 and len(_words(between)) <= 3 * _MAX_SPEAKER_WORDS \
-        and not re.search(r"[.!?]\s+[A-Z][^.!?]*[.!?]", between.split("\n")[-1] if "\n" in between else between)
+        and not _NEW_SENTENCE_RE.search(between.split("\n")[-1] if "\n" in between else between)
 
 
 def _is_trailing(text: str, match: re.Match, ceiling: int) -> bool:
