@@ -44,6 +44,7 @@ decide the construction.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -633,7 +634,8 @@ class _Sentence:
 
 
 def harm_sentences(text: str):
-    """The normalised text and the sentences that may report harm, or None when ``text`` cannot (see :data:`HARM_HINT`).
+    """The normalised text, the sentences that may report harm and the harm words, or None when ``text`` has no
+    harm word (see :data:`HARM_HINT`).
 
     Only the lines with a harm word are split into sentences, each with the
     sentence before it (where a casualty figure may find its source): every
@@ -646,11 +648,11 @@ def harm_sentences(text: str):
     hints = _harm_hints(normalized.lower)
     if not hints:
         return None  # no harm word at all: no sentence split (most articles of a general corpus)
-    return normalized, split_sentences(normalized.text, near=hints)
+    return normalized, split_sentences(normalized.text, near=[start for start, _ in hints]), hints
 
 
-def _harm_hints(lower: str) -> list[int]:
-    """The starts of ``HARM_HINT.finditer(lower)``, found faster in a long text.
+def _harm_hints(lower: str) -> list[tuple[int, int]]:
+    """The spans of ``HARM_HINT.finditer(lower)``, found faster in a long text.
 
     A hint is a prefix that no letter comes before, so it starts where an
     Aho-Corasick search for the prefixes finds one (leftmost-longest: a hit
@@ -658,20 +660,29 @@ def _harm_hints(lower: str) -> list[int]:
     the regex checks each such place.
     """
     if _HARM_PREFIX_FINDER is None:
-        return [hint.start() for hint in HARM_HINT.finditer(lower)]
-    return [start for _, start, _ in _HARM_PREFIX_FINDER(lower) if HARM_HINT.match(lower, start)]
+        return [hint.span() for hint in HARM_HINT.finditer(lower)]
+    return [hint.span() for _, start, _ in _HARM_PREFIX_FINDER(lower) if (hint := HARM_HINT.match(lower, start))]
 
 
-def may_report_harm(normalized, span: tuple[int, int]) -> bool:
-    """Whether the sentence at ``span`` of a normalised text has a harm word (:data:`HARM_HINT`)."""
-    return HARM_HINT.search(normalized.lower, *span) is not None
+def may_report_harm(hints: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether the sentence at ``span`` of a normalised text holds a harm word: ``HARM_HINT.search(lower, *span)``,
+    from the text's :func:`_harm_hints`.
+
+    Hints do not overlap (each starts where no letter comes before, and is
+    letters only), so they end in the order they start; and no prefix of
+    :data:`HARM_HINT` is the start of another, so a hint matches whole or not
+    at all before the span's end. The first hint at or after the span's start
+    answers.
+    """
+    index = bisect.bisect_left(hints, (span[0],))
+    return index < len(hints) and hints[index][1] <= span[1]
 
 
-def article_reports(article, normalized, sentence_spans) -> list[tuple]:
+def article_reports(article, normalized, sentence_spans, hints) -> list[tuple]:
     """The report rows of one article (see :data:`REPORT_COLUMNS`), from its :func:`harm_sentences`."""
     rows = []
     for sentence_span in sentence_spans:
-        if not may_report_harm(normalized, sentence_span):
+        if not may_report_harm(hints, sentence_span):
             continue
         sentence = _Sentence(normalized.text[sentence_span[0]:sentence_span[1]], sentence_span[0])
         reports = sentence.read()

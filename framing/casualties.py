@@ -539,7 +539,7 @@ def _qualifier_of(sentence: str, source: tuple[int, int]) -> tuple[int, int] | N
     return found.span() if found else None
 
 
-def _article_rows(article, normalized, spans) -> list[tuple]:
+def _article_rows(article, normalized, spans, hints) -> list[tuple]:
     """The figure rows of one article (see :data:`FIGURE_COLUMNS`), from its :func:`~framing.agency.harm_sentences`."""
     text = article.text
 
@@ -559,7 +559,7 @@ def _article_rows(article, normalized, spans) -> list[tuple]:
 
     rows = []
     for index, (offset, stop) in enumerate(spans):
-        if not may_report_harm(normalized, (offset, stop)):
+        if not may_report_harm(hints, (offset, stop)):
             continue
         sentence = normalized.text[offset:stop]
         breaks = _hard_breaks(sentence)

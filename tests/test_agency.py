@@ -269,11 +269,11 @@ def test_every_harm_form_starts_with_a_hint_and_only_sentences_with_one_are_read
     assert [HARM_HINT.search(word) for word in ("studies", "soldier", "begun", "olive", "audience")] == [None] * 5
     text = ("Studies of the audience.\nNothing here.\nTalks went on. The ministry said: 12 people were killed.\n"
             "The soldier had begun to speak.\nWeather.\nA \u201cKILLING\u201d spree.")
-    normalized, spans = harm_sentences(text)
+    normalized, spans, hints = harm_sentences(text)
     assert [normalized.text[start:end] for start, end in spans] == [
         "Nothing here.", "Talks went on.", "The ministry said: 12 people were killed.", "Weather.",
         'A "KILLING" spree.']  # the lines with a harm word, each with the sentence before it
-    assert [may_report_harm(normalized, span) for span in spans] == [False, False, True, False, True]
+    assert [may_report_harm(hints, span) for span in spans] == [False, False, True, False, True]
     assert harm_sentences("The soldiers' studies begun in audience.") is None
     reports = harm_reports([Article("a", text)])
     assert list(reports["predicate"]) == ["killed", "KILLING"]
@@ -422,4 +422,14 @@ _HINT_PIECES = ["kill", "killed", "skill", "death", "dead", "deadeath", "live", 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_HINT_PIECES), max_size=25).map("".join))
 def test_harm_hints_are_where_the_regex_finds_them(text):
-    assert agency._harm_hints(text) == [hint.start() for hint in HARM_HINT.finditer(text)]
+    assert agency._harm_hints(text) == [hint.span() for hint in HARM_HINT.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=25).map("".join), st.data())
+def test_a_span_may_report_harm_where_the_regex_finds_a_hint_in_it(text, data):
+    hints = agency._harm_hints(text)
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted),
+                               max_size=6))
+    assert [may_report_harm(hints, span) for span in spans] == [
+        HARM_HINT.search(text, *span) is not None for span in spans]
