@@ -680,7 +680,7 @@ def may_report_harm(hints: list[tuple[int, int]], span: tuple[int, int]) -> bool
 
 def article_reports(article, normalized, sentence_spans, hints) -> list[tuple]:
     """The report rows of one article (see :data:`REPORT_COLUMNS`), from its :func:`harm_sentences`."""
-    rows = []
+    rows, spans = [], None
     for sentence_span in sentence_spans:
         if not may_report_harm(hints, sentence_span):
             continue
@@ -689,7 +689,7 @@ def article_reports(article, normalized, sentence_spans, hints) -> list[tuple]:
         if not reports:
             continue
         sentence_start, sentence_end = normalized.original_span(*sentence_span)
-        spans = segment_voice(article.text)
+        spans = segment_voice(article.text) if spans is None else spans  # once per article, when needed
         for report in reports:
             start, end = normalized.original_span(sentence.spans[report["first"]][0],
                                                   sentence.spans[report["last"]][1])

@@ -557,7 +557,7 @@ def _article_rows(article, normalized, spans, hints) -> list[tuple]:
         sentence = normalized.text[offset:stop]
         return sentence, offset, _find_attributions(sentence, [], _hard_breaks(sentence))
 
-    rows = []
+    rows, voices = [], None
     for index, (offset, stop) in enumerate(spans):
         if not may_report_harm(hints, (offset, stop)):
             continue
@@ -568,7 +568,7 @@ def _article_rows(article, normalized, spans, hints) -> list[tuple]:
             continue
         attributions = _find_attributions(sentence, figures, breaks)
         sentence_start, sentence_end = normalized.original_span(offset, stop)
-        voices = segment_voice(text)
+        voices = segment_voice(text) if voices is None else voices  # once per article, when needed
         for figure in figures:
             attribution = _attribution_for(figure, attributions, breaks)
             source_sentence, source_offset = sentence, offset
