@@ -265,13 +265,13 @@ def _passage_rows(text_a: str, ids_a: np.ndarray, spans_a: np.ndarray, ids_b: np
     """Rows of :func:`find_shared_passages`: longest runs first, each word of ``a`` in one passage at most."""
     runs = _shared_runs(ids_a, ids_b, min_words)
     runs.sort(key=lambda run: (-run[0], run[1] - run[0], run[2]))
-    taken = np.zeros(len(ids_a), dtype=bool)
+    taken: list[tuple[int, int]] = []  # the words of a already in a passage, as (first, last) runs: a few
     rows = []
     for length, last_a, last_b in runs:
         first_a = last_a - length + 1
-        if taken[first_a:last_a + 1].any():
+        if any(first <= last_a and first_a <= last for first, last in taken):
             continue
-        taken[first_a:last_a + 1] = True
+        taken.append((first_a, last_a))
         start, end = int(spans_a[first_a, 0]), int(spans_a[last_a, 1])
         rows.append((start, end, length, text_a[start:end], int(spans_b[last_b - length + 1, 0]),
                      int(spans_b[last_b, 1])))
