@@ -339,7 +339,7 @@ def plot_similarity(data: pd.DataFrame, *, kind: str = "matrix", ax=None, **kwar
 
 @_document
 def plot_timeline(data: pd.DataFrame, *, axis: str, pole: str, group: str = "outlet", freq: str = "MS",
-                  ax=None, **kwargs):
+                  dodge: bool = True, ax=None, **kwargs):
     """Share of one pole in its axis over time, per group.
 
     Parameters
@@ -353,6 +353,11 @@ def plot_timeline(data: pd.DataFrame, *, axis: str, pole: str, group: str = "out
     group : str, default="outlet"
     freq : str, default="MS"
         pandas period for the time buckets ("MS": calendar months).
+    dodge : bool, default=True
+        Spread the groups' markers across each period, in group order, so
+        that groups with the same share stay visible; a marker's place within
+        its period means nothing. False puts every marker at the period's
+        start.
     {ax}
     {kwargs}
 
@@ -370,14 +375,18 @@ def plot_timeline(data: pd.DataFrame, *, axis: str, pole: str, group: str = "out
     summary = dated.groupby([group, "bucket"], sort=True).agg(count=("count", "sum"), total=("axis_total", "sum"),
                                                               articles=("count", "size")).reset_index()
     summary = summary[summary["total"] > 0]
-    styles = _styles(sorted(summary[group].unique(), key=str))
+    names = sorted(summary[group].unique(), key=str)
+    styles = _styles(names)
     buckets = pd.date_range(summary["bucket"].min(), summary["bucket"].max(), freq=freq)
     for name, rows_of_group in summary.groupby(group, sort=False):
         color, marker = styles[name]
         # Every bucket on the axis, so a period without articles breaks the line instead of bridging it.
         series = (rows_of_group.set_index("bucket")["count"] / rows_of_group.set_index("bucket")["total"])
         series = series.reindex(buckets.union(series.index))
-        ax.plot(series.index, series.to_numpy(), marker=marker, color=color, markersize=7,
+        # Dodged: the groups share the middle 80% of each period, the first group earliest.
+        place = 0.5 + (names.index(name) - (len(names) - 1) / 2) * 0.8 / len(names) if dodge else 0.0
+        x = series.index + (series.index.to_period(freq[:1]).end_time - series.index) * place
+        ax.plot(x, series.to_numpy(), marker=marker, color=color, markersize=7,
                 markerfacecolor="none", markeredgewidth=1.5,
                 label=f"{name} ({int(rows_of_group['articles'].sum())} art., "
                       f"{int(rows_of_group['total'].sum())} mentions)", **kwargs)

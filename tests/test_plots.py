@@ -1,5 +1,6 @@
 import re
 
+import matplotlib.dates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -106,6 +107,22 @@ def test_plots_draw_on_the_given_axes():
     figure, (left, right) = plt.subplots(1, 2)
     assert plot_axis_shares(PROFILES, ax=right) is right
     assert not left.has_data()
+
+
+def test_timeline_dodges_groups_with_the_same_share_within_the_month():
+    data = pd.DataFrame({"date": pd.to_datetime(["2024-05-03", "2024-05-20", "2024-05-09"]),
+                         "outlet": ["B", "A", "C"], "axis": "a", "pole": "p", "count": 1, "axis_total": 4})
+    x = {line.get_label()[0]: matplotlib.dates.date2num(line.get_xdata()[0])
+         for line in plot_timeline(data, axis="a", pole="p").get_lines()}
+    may_1, june_1 = matplotlib.dates.date2num(pd.Timestamp("2024-05-01")), matplotlib.dates.date2num(
+        pd.Timestamp("2024-06-01"))
+    # Three groups share the middle 80% of May, in name order: at 0.5 - 0.267, 0.5 and 0.5 + 0.267 of the month.
+    np.testing.assert_allclose([(x[name] - may_1) / (june_1 - may_1) for name in "ABC"],
+                               [0.5 - 0.8 / 3, 0.5, 0.5 + 0.8 / 3], atol=1e-6)
+    plt.close("all")
+    undodged = [matplotlib.dates.date2num(line.get_xdata()[0])
+                for line in plot_timeline(data, axis="a", pole="p", dodge=False).get_lines()]
+    assert undodged == [may_1] * 3
 
 
 def test_timeline_breaks_the_line_over_empty_months():
