@@ -485,8 +485,9 @@ _CAPTIONS = {
     "framing_map": "Framing map. Articles placed by their framing features (PCA), coloured by outlet, shaped by "
                    "cluster.",
     "similarity": "Outlet similarity. Cosine similarity of pole-share profiles, as a matrix and a dendrogram.",
-    "timeline": "Timeline. Share of one pole over time, per month; months without articles leave a gap, and the "
-                "outlets' markers are spread across each month so that equal shares stay visible.",
+    "timeline": "Timeline. Share of one pole over time, per month (per quarter or year when the articles span "
+                "more than two years); periods without articles leave a gap, and the outlets' markers are spread "
+                "across each period so that equal shares stay visible.",
 }
 
 

@@ -669,7 +669,32 @@ def _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, n
     per_article = per_article.merge(frame[["id", "date", group]].rename(columns={"id": "article_id"}),
                                     on="article_id").assign(axis=axis.name)
     per_article = _only(per_article, group, _figure_groups(corpus, group, notes if group != by else []))
+    freq = _timeline_period(per_article["date"])
+    if freq != "MS":
+        notes.append(f"The timeline shows {_PERIOD_NAMES[freq]}: the dated articles span more than "
+                     f"{MAX_TIMELINE_PERIODS} months.")
     figure, ax = _subplots(figsize=(9, 4))
-    plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, ax=ax)
+    plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, freq=freq, ax=ax)
     return _save_figure(figure, directory, "timeline", formats)
+
+
+#: The timeline shows months, else quarters, else years: the finest period that gives at most this many.
+MAX_TIMELINE_PERIODS = 24
+_PERIOD_NAMES = {"MS": "months", "QS": "quarters", "YS": "years"}
+
+
+def _timeline_period(dates: pd.Series) -> str:
+    """The pandas frequency of the timeline's periods for these dates (see :data:`MAX_TIMELINE_PERIODS`).
+
+    A period holds a share of the few mentions an outlet makes in it: over
+    eight years of months, most points rest on one or two mentions and swing
+    between 0 and 100%.
+    """
+    dates = pd.to_datetime(dates.dropna())
+    if dates.empty:
+        return "MS"
+    for freq in ("MS", "QS"):
+        if len(pd.period_range(dates.min(), dates.max(), freq=freq[:1])) <= MAX_TIMELINE_PERIODS:
+            return freq
+    return "YS"
 

@@ -11,7 +11,7 @@ from framing.counting import count_terms
 from framing.features import LexiconVectorizer
 from framing.lexicon import load_lexicons
 from framing.report import MAX_FIGURE_GROUPS, MAX_FIGURE_PIXELS, TABLE_NAMES, _pole_shares, _save_figure, _subplots
-from framing.report import write_report, write_table
+from framing.report import _timeline_period, write_report, write_table
 
 TABLES = list(TABLE_NAMES)
 FIGURES = ["axis_shares", "term_heatmap", "distinctive_terms", "framing_map", "similarity", "timeline", "referents",
@@ -217,3 +217,15 @@ def test_a_very_large_png_figure_is_drawn_at_a_lower_resolution(tmp_path):
     with Image.open(large_png) as image:
         assert round(image.info["dpi"][0]) == 174  # floor(sqrt(25e6 / (15 * 55)))
         assert image.width * image.height <= MAX_FIGURE_PIXELS
+
+
+@pytest.mark.parametrize("first, last, expected", [
+    ("2024-05-03", "2025-07-01", "MS"),  # 15 months: the seeds
+    ("2024-01-01", "2025-12-31", "MS"),  # 24 months
+    ("2024-01-01", "2026-01-01", "QS"),  # 25 months, 9 quarters
+    ("2012-05-01", "2018-01-01", "QS"),  # 24 quarters
+    ("2012-05-01", "2018-04-01", "YS"),  # 25 quarters, 7 years
+])
+def test_timeline_periods_are_the_finest_that_give_at_most_24(first, last, expected):
+    dates = pd.Series(pd.to_datetime([first, None, last]))
+    assert _timeline_period(dates) == expected
