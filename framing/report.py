@@ -67,6 +67,9 @@ MAX_FIGURE_PIXELS = 25_000_000
 MAX_FIGURE_GROUPS = 10
 #: ``distinctive_terms.csv`` keeps this many terms (highest z) per group and feature.
 DISTINCTIVE_TOP_TERMS = 100
+#: The timeline shows months, else quarters, else years: the finest period that gives at most this many.
+MAX_TIMELINE_PERIODS = 24
+_PERIOD_NAMES = {"MS": "months", "QS": "quarters", "YS": "years"}
 
 
 @dataclass
@@ -676,11 +679,6 @@ def _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, n
     figure, ax = _subplots(figsize=(9, 4))
     plot_timeline(per_article, axis=axis.name, pole=axis.poles[0].name, group=group, freq=freq, ax=ax)
     return _save_figure(figure, directory, "timeline", formats)
-
-
-#: The timeline shows months, else quarters, else years: the finest period that gives at most this many.
-MAX_TIMELINE_PERIODS = 24
-_PERIOD_NAMES = {"MS": "months", "QS": "quarters", "YS": "years"}
 
 
 def _timeline_period(dates: pd.Series) -> str:
