@@ -71,10 +71,15 @@ def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: 
     if items is not None and _start_method() == "fork":
         yield from _map_inherited(work, items, n_workers)
         return
-    unpacking = functools.partial(_run_unpacked, work)
+    yield from _pooled(functools.partial(_run_unpacked, work), chunks, lambda chunk: (_packed(chunk),), n_workers)
+
+
+def _pooled(call: Callable, units: Iterator, arguments: Callable, n_workers: int) -> Iterator[tuple[object, object]]:
+    """``(unit, call(*arguments(unit)))`` for each unit, in order, in a pool of ``n_workers`` processes, a
+    window of units at a time (see :func:`_windows`)."""
     with ProcessPoolExecutor(max_workers=n_workers) as executor:
-        yield from _windows(lambda window: [executor.submit(unpacking, _packed(chunk)) for chunk in window],
-                            lambda futures: [future.result() for future in futures], chunks, n_workers)
+        yield from _windows(lambda window: [executor.submit(call, *arguments(unit)) for unit in window],
+                            lambda futures: [future.result() for future in futures], units, n_workers)
 
 
 def _start_method() -> str:
@@ -98,12 +103,10 @@ def _map_inherited(work: Callable, items: list, n_workers: int) -> Iterator[tupl
     number = next(_call_numbers)
     _inherited[number] = items
     try:
-        with ProcessPoolExecutor(max_workers=n_workers) as executor:
-            bounds = ((start, min(start + CHUNK_SIZE, len(items))) for start in range(0, len(items), CHUNK_SIZE))
-            for (start, stop), result in _windows(
-                    lambda window: [executor.submit(_run_inherited, work, number, *bound) for bound in window],
-                    lambda futures: [future.result() for future in futures], bounds, n_workers):
-                yield items[start:stop], result
+        bounds = ((start, min(start + CHUNK_SIZE, len(items))) for start in range(0, len(items), CHUNK_SIZE))
+        for (start, stop), result in _pooled(functools.partial(_run_inherited, work, number), bounds,
+                                             lambda bound: bound, n_workers):
+            yield items[start:stop], result
     finally:
         del _inherited[number]
 
