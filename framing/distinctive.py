@@ -193,8 +193,12 @@ def _article_weights(ids: list[str], weights, exclude_articles) -> np.ndarray:
     return result
 
 
-def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
+def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float, *, rows: np.ndarray | None = None,
+                  n_rows: int = 0) -> tuple[sparse.csr_matrix, pd.DataFrame, int]:
     """Article x n-gram counts of the n-grams seen at least ``min_count`` times, and the number of distinct n-grams.
+
+    With ``rows`` (the row, below ``n_rows``, of each article), the counts of
+    the articles of each row are summed: row x n-gram counts.
 
     The n-grams are those of a scikit-learn ``CountVectorizer`` with the
     settings of :func:`framing.features.make_tfidf_vectorizer`: tokens of
@@ -271,8 +275,33 @@ def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float) -> tuple[
         # Column by column: one list lookup per word and one join per n-gram, not a generator per n-gram.
         word_columns = (map(vocabulary.__getitem__, gram_words[:, place].tolist()) for place in range(n))
         terms += map(" ".join, zip(*word_columns))
-    matrix = _count_matrix(columns, article_of_word, word_offsets, n_columns)
+    if rows is None:
+        matrix = _count_matrix(columns, article_of_word, word_offsets, n_columns)
+    elif n_rows * n_columns <= _DENSE_CELLS:
+        matrix = _row_counts(columns, rows, article_of_word, n_rows, n_columns)
+    else:
+        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_rows, len(rows))) \
+            @ _count_matrix(columns, article_of_word, word_offsets, n_columns)
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
+
+
+#: Most cells of a row x column count table made dense (see :func:`_row_counts`): 64 MB of counts.
+_DENSE_CELLS = 2**23
+
+
+def _row_counts(columns: list[np.ndarray], rows: np.ndarray, article_of_word: np.ndarray, n_rows: int,
+               n_columns: int, block: int = 2**22) -> sparse.csr_matrix:
+    """Row x column counts from the column of the n-gram starting at each word (-1: not counted) and the row
+    of each article, by a ``bincount`` of (row, column) cells: a few groups need no article x column matrix.
+    The words go a block at a time, to bound the memory of the temporaries."""
+    cells = np.zeros(n_rows * n_columns, dtype=np.int64)
+    for column in columns:
+        for start in range(0, len(column), block):
+            found = column[start:start + block]
+            counted = found >= 0
+            cells += np.bincount(rows[article_of_word[start:start + len(found)][counted]] * n_columns + found[counted],
+                                 minlength=n_rows * n_columns)
+    return sparse.csr_matrix(cells.reshape(n_rows, n_columns).astype(np.float64))
 
 
 def _gram_codes(words: np.ndarray, start: int, stop: int, n: int, distinct_by_n: dict, n_vocabulary: int) -> np.ndarray:
@@ -551,28 +580,34 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
                            f"{len(group_names)} ({found}); use a corpus with more groups or another by")
 
     n_articles = len(corpus)
+    group_index = {name: position for position, name in enumerate(group_names)}
+    rows = np.array([group_index.get(label, -1) for label in labels], dtype=np.int64)
+    member = rows >= 0
+    indicator = sparse.csr_matrix((np.ones(member.sum()), (rows[member], np.flatnonzero(member))),
+                                  shape=(len(group_names), n_articles))
+    unweighted = features == "ngrams" and bool(np.all(article_weights == 1.0))
     if features == "ngrams":
         # Past its tokens, the text with the other voices blanked out (see keep_voices) is not needed: let it
         # go (unless the caller holds it) before the n-gram tally, the memory peak of a large corpus. The
         # tokens are popped into the call, so that _ngram_counts can let the ids go in turn.
         corpus = None
         release_memory(collect=False)  # texts and articles hold no reference cycles: they are gone already
-        matrix, terms, n_features = _ngram_counts(tokens_of_articles.pop(), ngram_range, min_count)
+        # Unweighted, the counts are summed by group as they are counted (the articles of no group in a last
+        # row, for the totals): the same whole numbers as summed from the article x term matrix below.
+        matrix, terms, n_features = _ngram_counts(tokens_of_articles.pop(), ngram_range, min_count,
+                                                  rows=np.where(member, rows, len(group_names)) if unweighted
+                                                  else None, n_rows=len(group_names) + 1)
     else:
         matrix, terms = _lexicon_counts(corpus, lexicon, counts)
         n_features = matrix.shape[1]
-    matrix = sparse.diags(article_weights) @ matrix
+    if not unweighted:
+        matrix = sparse.diags(article_weights) @ matrix
     totals = np.asarray(matrix.sum(axis=0)).ravel()
     keep = np.flatnonzero(totals >= max(min_count, np.finfo(float).tiny))
     terms = terms.iloc[keep].reset_index(drop=True)
     totals = totals[keep]
 
-    group_index = {name: position for position, name in enumerate(group_names)}
-    rows = np.array([group_index.get(label, -1) for label in labels])
-    member = rows >= 0
-    indicator = sparse.csr_matrix((np.ones(member.sum()), (rows[member], np.flatnonzero(member))),
-                                  shape=(len(group_names), n_articles))
-    group_counts = (indicator @ matrix[:, keep]).tocsr()
+    group_counts = (matrix[:len(group_names)] if unweighted else indicator @ matrix)[:, keep].tocsr()
     group_tokens = np.asarray(indicator @ tokens).ravel()
     comparison = _Comparison(group_names=np.array(group_names, dtype=object), group_counts=group_counts,
                              group_tokens=group_tokens, totals=totals, corpus_tokens=tokens.sum(),
@@ -607,7 +642,8 @@ class _Comparison:
         self.terms, self.features, self.significance_level, self.top = terms, features, significance_level, top
         n_terms = len(terms)
         self.term_rank = np.empty(n_terms, dtype=np.int64)
-        self.term_rank[np.argsort(terms["term"].to_numpy(object), kind="stable")] = np.arange(n_terms)
+        names = terms["term"].tolist()  # Python's sort of str is twice as fast as numpy's argsort of objects
+        self.term_rank[sorted(range(n_terms), key=names.__getitem__)] = np.arange(n_terms)
         self.group_counts.sort_indices()  # the used terms of a group, sorted, to look terms up among them
         self.levels, self.level_of_term = np.unique(totals, return_inverse=True)
         self.level_size = np.bincount(self.level_of_term, minlength=len(self.levels))

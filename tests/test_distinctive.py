@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 from sklearn.feature_extraction.text import CountVectorizer
 
-from framing import Article, Corpus
+from framing import Article, Corpus, distinctive
 from framing.counting import count_terms
 from framing.distinctive import REST_LABEL, _holm, distinctive_terms, log_odds_dirichlet
 from framing.exceptions import FramingError
@@ -308,6 +308,22 @@ def test_ngrams_are_those_of_a_countvectorizer_with_the_toolkit_settings(ngram_r
     table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range, voice="all")
     totals = (table["count_group"] + table["count_versus"]).groupby(table["term"]).first()
     assert totals.to_dict() == _countvectorizer_counts(texts, ngram_range)
+
+
+@pytest.mark.parametrize("dense_cells", [2**23, 0])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_each_groups_ngram_counts_are_those_of_a_countvectorizer(ngram_range, dense_cells, monkeypatch):
+    """Unweighted counts are summed by group while counted: in one bincount of (group, n-gram) cells when
+    the table is small, else through the article x n-gram matrix (dense_cells=0); both are the definition."""
+    monkeypatch.setattr(distinctive, "_DENSE_CELLS", dense_cells)
+    texts = TRICKY_TEXTS * 2 + ["hostages hostages freed", "captives freed"]
+    outlets = ["ABC"[index % 3] for index in range(len(texts) - 2)] + ["C", "C"]
+    corpus = Corpus([Article(f"a{index}", text, outlet=outlet) for index, (text, outlet) in enumerate(zip(texts, outlets))])
+    table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range, voice="all")
+    for outlet in "ABC":
+        rows = table[(table["group"] == outlet) & (table["count_group"] > 0)]
+        expected = _countvectorizer_counts([text for text, own in zip(texts, outlets) if own == outlet], ngram_range)
+        assert dict(zip(rows["term"], rows["count_group"])) == expected
 
 
 def test_rare_ngrams_still_count_in_the_uniform_prior(small_corpus):
