@@ -198,6 +198,11 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
     exact = np.zeros(len(texts), dtype=bool)
     for position, text in enumerate(texts):
         normalized = normalize_text(text)
+        if normalized.text.isascii():  # the common case: lower-cased as bytes, twice as fast as a str
+            exact[position] = True
+            fast.append(position)
+            encoded.append(normalized.text.encode("ascii").lower())
+            continue
         lower = normalized.lower
         if not lower.isascii():
             wide = _wide_characters(lower.encode("utf-8", "surrogatepass"))
