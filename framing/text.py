@@ -397,10 +397,12 @@ def count_tokens(text: str, classes: np.ndarray | None = None) -> int:
     if not text:
         return 0
     classes = character_classes(text) if classes is None else classes
-    alnum = (classes & LETTER_OR_DIGIT).astype(bool)
-    starts = int(alnum[0]) + int(np.count_nonzero(alnum[1:] & ~alnum[:-1]))
-    joiners = (classes[1:-1] & TOKEN_JOINER).astype(bool)
-    return starts - int(np.count_nonzero(joiners & alnum[:-2] & alnum[2:]))
+    alnum = (classes & LETTER_OR_DIGIT).view(bool)  # 0 or 1: a bool already, no copy
+    starts = int(alnum[0]) + int(np.count_nonzero(alnum[1:] > alnum[:-1]))
+    joined = classes[1:-1] == TOKEN_JOINER  # "-" and "'" have that flag alone (see _class_of)
+    joined &= alnum[:-2]
+    joined &= alnum[2:]
+    return starts - int(np.count_nonzero(joined))
 
 
 # The start of a candidate break's context (see _Punkt) after a plain word: two or more ASCII letters, the
