@@ -198,24 +198,29 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
     exact = np.zeros(len(texts), dtype=bool)
     for position, text in enumerate(texts):
         normalized = normalize_text(text)
-        if normalized.text.isascii():  # the common case: lower-cased as bytes, twice as fast as a str
+        plain, wide = normalized.text, set()
+        if not plain.isascii():
+            wide = _wide_characters(plain.encode("utf-8", "surrogatepass"))
+            if all(map(_outside_tokens, wide)):  # "©", "•": a space between tokens, in any case
+                for char in wide:
+                    plain = plain.replace(char, " ")
+        if plain.isascii():  # the common case: lower-cased as bytes, twice as fast as a str
             exact[position] = True
             fast.append(position)
-            encoded.append(normalized.text.encode("ascii").lower())
+            encoded.append(plain.encode("ascii").lower())
             continue
         lower = normalized.lower
         if not lower.isascii():
-            wide = _wide_characters(lower.encode("utf-8", "surrogatepass"))
-            if not all(map(_tokenized_as_by_re, wide)):
+            lower_wide = _wide_characters(lower.encode("utf-8", "surrogatepass"))
+            if not all(map(_tokenized_as_by_re, lower_wide)):
                 slow[position] = word_tokens(text)
                 continue
-            for char in wide:  # a wide character outside tokens becomes a space: its bytes are read as in one
+            for char in lower_wide:  # a wide character outside tokens becomes a space, read as in one
                 if not char.isalnum():
                     lower = lower.replace(char, " ")
         # count_tokens reads the normalised text, not the lower-case one: the same tokens if lower-casing
         # keeps each character one character of the same class.
-        exact[position] = normalized.text.isascii() or all(
-            map(_lowers_alike, _wide_characters(normalized.text.encode("utf-8", "surrogatepass"))))
+        exact[position] = all(map(_lowers_alike, wide))
         fast.append(position)
         encoded.append(lower.encode("utf-8", "surrogatepass"))
     starts, ends, buffer, fast_counts = _byte_tokens(encoded)
@@ -229,14 +234,16 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
     np.cumsum(fast_counts, out=fast_offsets[1:])
     places = np.arange(len(starts), dtype=np.int64) + np.repeat(offsets[fast] - fast_offsets[:-1], fast_counts)
 
-    first = np.zeros(int(offsets[-1]), dtype=np.uint64)
-    second = np.zeros(int(offsets[-1]), dtype=np.uint64)
     size = ends - starts
-    short = size <= 2 * _WORD
-    first[places[short]], second[places[short]] = _token_keys(buffer, starts[short], size[short])
+    first, second = _token_keys(buffer, starts, size)  # a token of over 16 bytes is keyed below
+    if slow:  # the fast texts' tokens in their places among the chunk's tokens
+        keys = first, second
+        first, second = np.zeros((2, int(offsets[-1])), dtype=np.uint64)
+        first[places], second[places] = keys
+    long = np.flatnonzero(size > 2 * _WORD)
     long_tokens: dict[str, int] = {}
-    others = [*zip(places[~short].tolist(), (buffer[start:end].decode("utf-8") for start, end
-                                             in zip(starts[~short].tolist(), ends[~short].tolist()))),
+    others = [*zip(places[long].tolist(), (buffer[start:end].decode("utf-8") for start, end
+                                           in zip(starts[long].tolist(), ends[long].tolist()))),
               *((place, token) for position, tokens in slow.items()
                 for place, token in zip(range(offsets[position], offsets[position + 1]), tokens))]
     for place, token in others:
@@ -247,6 +254,13 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
 
 #: Bytes in one integer key.
 _WORD = 8
+
+
+@functools.lru_cache(maxsize=65536)
+def _outside_tokens(char: str) -> bool:
+    """Whether ``char`` is no part of any token, as ``tokenize`` reads it and in either case: it is its own
+    lower case, not a letter or digit, and ``re`` agrees with ``tokenize`` on it (see _tokenized_as_by_re)."""
+    return char.lower() == char and not char.isalnum() and _tokenized_as_by_re(char)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -288,6 +302,7 @@ def _token_keys(buffer: bytes, starts: np.ndarray, size: np.ndarray) -> tuple[np
     shorter token), each without the padding of a shorter token. No token
     holds a zero byte, so no two tokens share a key, and a key's first
     integer is never 0 (that marks a longer token: see :func:`_key_of`).
+    A longer token gets two integers of no use, for the caller to replace.
     """
     words = np.ndarray(shape=(len(buffer) - _WORD + 1,), dtype=">u8", buffer=buffer, strides=(1,))
     first = words[starts].astype(np.uint64)
@@ -295,7 +310,7 @@ def _token_keys(buffer: bytes, starts: np.ndarray, size: np.ndarray) -> tuple[np
     second = np.zeros(len(starts), dtype=np.uint64)
     longer = size > _WORD
     second[longer] = words[starts[longer] + _WORD].astype(np.uint64) >> (
-        8 * (2 * _WORD - size[longer])).astype(np.uint64)
+        8 * np.maximum(2 * _WORD - size[longer], 0)).astype(np.uint64)
     return first, second
 
 
