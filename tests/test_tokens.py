@@ -71,9 +71,11 @@ def test_chunk_tokens_handle_every_kind_of_text():
 
 
 #: Pieces of text: ASCII, wide letters and separators, characters that normalisation changes, marks and
-#: a variation selector (which NLTK's regex engine puts in words), words of 9 and of over 16 bytes.
-_PIECES = list("abyz09 '-.\n_Q") + ["\u00e9", "\u00a9", "\u2019", "\u2014", "\u0301", "\ufe0f", "\u0130",
-                                     "\ufb01", "\u00bd", "\u65e5", "abcdefghi", "internationalisation"]
+#: a variation selector (which NLTK's regex engine puts in words), a symbol whose lower case is another
+#: (circled A), words of 9 and of over 16 bytes.
+_PIECES = list("abyz09 '-.\n_Q") + ["\u00e9", "\u00a9", "\u2022", "\u2019", "\u2014", "\u0301", "\ufe0f",
+                                     "\u0130", "\u24b6", "\ufb01", "\u00bd", "\u65e5", "abcdefghi",
+                                     "internationalisation"]
 
 
 @settings(max_examples=300, deadline=None)
