@@ -11,6 +11,8 @@ labels say what is counted and how many articles stand behind it.
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,6 +30,8 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p"]
 #: Hatches of stacked segments, so that shares are told apart in black and white too.
 HATCHES = ["", "///", "...", "xx", "\\\\", "++", "oo", "--"]
 HEATMAP_COLORMAP = "cividis"  # perceptually uniform, colour-blind safe, monotonic in grey
+#: The x span of a similarity dendrogram whose groups all have the same profile (every height 0).
+IDENTICAL_PROFILES_SPAN = 0.05
 
 _DOCS = {
     "ax": """ax : matplotlib.axes.Axes, optional
@@ -330,8 +334,13 @@ def plot_similarity(data: pd.DataFrame, *, kind: str = "matrix", ax=None, **kwar
     distance = np.clip(1 - matrix.to_numpy(dtype=float), 0, None)
     np.fill_diagonal(distance, 0)
     tree = linkage(squareform((distance + distance.T) / 2, checks=False), method="average")
-    dendrogram(tree, labels=names, orientation="left", ax=ax, color_threshold=0, above_threshold_color="0.2",
-               **kwargs)
+    with warnings.catch_warnings():  # identical profiles: every height is 0, and scipy sets equal x limits
+        warnings.filterwarnings("ignore", message="Attempting to set identical low and high xlims",
+                                category=UserWarning)
+        dendrogram(tree, labels=names, orientation="left", ax=ax, color_threshold=0, above_threshold_color="0.2",
+                   **kwargs)
+    if not tree[:, 2].max() > 0:
+        ax.set_xlim(IDENTICAL_PROFILES_SPAN, 0)
     ax.set_xlabel("1 − cosine similarity of pole shares (average linkage)")
     ax.set_title(title)
     return ax

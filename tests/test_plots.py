@@ -1,4 +1,5 @@
 import re
+import warnings
 
 import matplotlib.dates
 import matplotlib.pyplot as plt
@@ -76,6 +77,16 @@ def test_similarity_matrix_and_dendrogram():
     assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["A", "B"]
     with pytest.raises(FramingError, match=re.escape("kind='tree' is not valid")):
         plot_similarity(data, kind="tree")
+
+
+def test_dendrogram_of_identical_profiles_has_a_span_and_no_warning():
+    """Every height is 0: scipy would set equal x limits (and warn); the axis keeps a small span instead."""
+    data = pd.DataFrame({"group_a": list("AABB"), "group_b": list("ABAB"), "similarity": [1.0, 1.0, 1.0, 1.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot_similarity(data, kind="dendrogram")
+    assert ax.get_xlim() == (0.05, 0.0)
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["A", "B"]
 
 
 def test_timeline_aggregates_months_and_reports_undated():
