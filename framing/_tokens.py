@@ -215,7 +215,7 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
             if not all(map(_tokenized_as_by_re, lower_wide)):
                 slow[position] = word_tokens(text)
                 continue
-            for char in lower_wide:  # a wide character outside tokens becomes a space, read as in one
+            for char in lower_wide:  # outside tokens: a space, or its bytes would be read as a letter's
                 if not char.isalnum():
                     lower = lower.replace(char, " ")
         # count_tokens reads the normalised text, not the lower-case one: the same tokens if lower-casing

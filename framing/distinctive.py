@@ -285,7 +285,8 @@ def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float, *, rows: 
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
 
 
-#: Most cells of a row x column count table made dense (see :func:`_row_counts`): 64 MB of counts.
+#: Most cells of a row x column count table made dense (see :func:`_row_counts`): 64 MB of counts, and as
+#: much again as floats.
 _DENSE_CELLS = 2**23
 
 

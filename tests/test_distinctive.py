@@ -318,7 +318,8 @@ def test_each_groups_ngram_counts_are_those_of_a_countvectorizer(ngram_range, de
     monkeypatch.setattr(distinctive, "_DENSE_CELLS", dense_cells)
     texts = TRICKY_TEXTS * 2 + ["hostages hostages freed", "captives freed"]
     outlets = ["ABC"[index % 3] for index in range(len(texts) - 2)] + ["C", "C"]
-    corpus = Corpus([Article(f"a{index}", text, outlet=outlet) for index, (text, outlet) in enumerate(zip(texts, outlets))])
+    corpus = Corpus([Article(f"a{index}", text, outlet=outlet)
+                     for index, (text, outlet) in enumerate(zip(texts, outlets))])
     table = distinctive_terms(corpus, min_count=0, ngram_range=ngram_range, voice="all")
     for outlet in "ABC":
         rows = table[(table["group"] == outlet) & (table["count_group"] > 0)]
