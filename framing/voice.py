@@ -128,7 +128,11 @@ _OPEN_SINGLE = "\u2018\u201a\u2039"
 _CLOSE_SINGLE = "\u2019\u203a"
 #: Double marks that, opening a paragraph, continue a quotation left open at the end of the one before.
 _CONTINUING_MARKS = "\"\u201c\u201e\u00ab"
-_MARK_RE = re.compile("[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]")
+_MARK_CLASS = "[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]"
+_MARK_RE = re.compile(_MARK_CLASS)
+#: A mark that may open, close or continue a quotation: any but an apostrophe between two letters or digits
+#: ("Israel's"; [^\W_] is str.isalnum, as _is_apostrophe tests it). Most paragraphs with a match have none.
+_QUOTING_MARK_RE = re.compile(_MARK_CLASS + "(?!(?<=[^\\W_]['\u2019])[^\\W_])")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"[.!?]")
@@ -694,14 +698,18 @@ def quoted_voices(text: str, positions) -> list[str]:
     for position in positions:
         if paragraph is None or not paragraph[0] <= position < paragraph[1]:
             paragraph = _paragraph_from(text, position)
-            if paragraph is not None:
+            # No quotation opens, closes or goes on in a paragraph without a quoting mark: nor can one cross
+            # into it, which takes a continuing mark at its start.
+            if paragraph is not None and _QUOTING_MARK_RE.search(text, *paragraph) is None:
+                first = -1
+            elif paragraph is not None:
                 block = _quotation_block(text, paragraph)
                 first = block[0][0]
                 if first not in blocks:
                     quotes = _quotes_in(text, block)
                     blocks[first] = block, [item.start for item in quotes], quotes
         quote = None
-        if paragraph is not None:
+        if paragraph is not None and first >= 0:
             block, starts, quotes = blocks[first]
             index = bisect.bisect_right(starts, position) - 1
             quote = quotes[index] if index >= 0 and position < quotes[index].end else None

@@ -165,6 +165,17 @@ def test_quoted_voices_are_the_voices_of_segment_voice(text):
     assert quoted_voices(text, positions) == [span.voice for span in voice_at(segment_voice(text), positions)]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .,:\n'\"\u201c\u201d\u2018\u2019") + ["said ", "He ", "X ", "Sam said: ",
+                                                                          "Israel's ", "Israel\u2019s "]),
+                min_size=1, max_size=80).map("".join), st.data())
+def test_quoted_voices_of_a_few_positions_are_those_of_segment_voice(text, data):
+    """A few positions, in order or not, some in paragraphs whose only marks are apostrophes between letters
+    (narration at once) and some among the newlines between paragraphs: the full segmentation's voices."""
+    positions = data.draw(st.lists(st.integers(0, len(text) - 1), max_size=6))
+    assert quoted_voices(text, positions) == [span.voice for span in voice_at(segment_voice(text), positions)]
+
+
 def test_quoted_voices_of_the_seeds_match_the_full_segmentation(seed_corpus):
     seen = set()
     for article in seed_corpus:
