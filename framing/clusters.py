@@ -133,7 +133,7 @@ def _lexicon_features(texts, lexicon, pool_axes, n_jobs=None):
     counts.
     """
     vectorizer = LexiconVectorizer(lexicon=lexicon, scale="count", n_jobs=n_jobs).fit(texts)
-    counts, n_tokens = vectorizer._counts_and_tokens(texts)  # the workers count the tokens on the way
+    counts, n_tokens = vectorizer.counts_and_tokens(texts)  # the workers count the tokens on the way
     n_tokens = n_tokens.astype(np.float64)[:, None]
     # Which axis and pole each "axis:pole" column belongs to (categories map to None).
     prefix = len(vectorizer.lexicons_) > 1

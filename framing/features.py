@@ -167,7 +167,7 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         -------
         ndarray of shape (n_documents, n_features)
         """
-        counts, tokens = self._counts_and_tokens(X)
+        counts, tokens = self.counts_and_tokens(X)
         if self.scale == "count":
             return counts
         rates = 1000.0 * counts / np.where(tokens > 0, tokens, 1)[:, None]
@@ -176,9 +176,23 @@ class LexiconVectorizer(TransformerMixin, BaseEstimator):
         return np.vstack([self._shares(row_counts, row_rates) for row_counts, row_rates in zip(counts, rates)]) \
             if len(counts) else rates
 
-    def _counts_and_tokens(self, X) -> tuple[np.ndarray, np.ndarray]:
-        """The counts of :meth:`transform` with ``scale="count"``, and each document's word tokens (the rate
-        denominator, :func:`framing.text.count_tokens` of the normalised text), from one pass."""
+    def counts_and_tokens(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Term counts and word-token counts of each document, from one pass.
+
+        Parameters
+        ----------
+        X : iterable of str or Article
+            As for :meth:`transform`.
+
+        Returns
+        -------
+        counts : ndarray of shape (n_documents, n_features)
+            What :meth:`transform` gives with ``scale="count"``, whatever
+            ``scale`` is.
+        n_tokens : ndarray of int64, shape (n_documents,)
+            Each document's word tokens, the denominator of its rates
+            (:func:`framing.text.count_tokens` of the normalised text).
+        """
         check_is_fitted(self, "feature_names_out_")
         _check_documents(X)
         work = functools.partial(_lexicon_counts, self.lexicons_, self._column_of_entry, len(self.feature_names_out_))

@@ -42,6 +42,15 @@ def test_counts_rates_and_shares():
     assert shares.loc[2, "armed_groups:resistance"] == 0
 
 
+def test_counts_and_tokens_come_from_one_pass():
+    """The counts of scale="count" whatever the scale, and the token counts that rates divide by."""
+    vectorizer = LexiconVectorizer(scale="share").fit(TEXTS)
+    counts, n_tokens = vectorizer.counts_and_tokens(TEXTS)
+    np.testing.assert_array_equal(counts, LexiconVectorizer(scale="count").fit(TEXTS).transform(TEXTS))
+    assert n_tokens.tolist() == [7, 6, 4]  # "Two hostages and one captive were freed" ...
+    assert n_tokens.dtype == np.int64
+
+
 def test_feature_names_and_levels():
     vectorizer = LexiconVectorizer().fit(TEXTS)
     names = vectorizer.get_feature_names_out()
