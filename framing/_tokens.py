@@ -200,7 +200,7 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
         normalized = normalize_text(text)
         plain, wide = normalized.text, set()
         if not plain.isascii():
-            wide = _wide_characters(plain.encode("utf-8", "surrogatepass"))
+            wide = _wide_characters(plain)
             if all(map(_outside_tokens, wide)):  # "©", "•": a space between tokens, in any case
                 for char in wide:
                     plain = plain.replace(char, " ")
@@ -211,7 +211,7 @@ def _chunk_tokens(texts: list[str]) -> tuple[tuple[np.ndarray, np.ndarray], list
             continue
         lower = normalized.lower
         if not lower.isascii():
-            lower_wide = _wide_characters(lower.encode("utf-8", "surrogatepass"))
+            lower_wide = _wide_characters(lower)
             if not all(map(_tokenized_as_by_re, lower_wide)):
                 slow[position] = word_tokens(text)
                 continue

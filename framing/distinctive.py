@@ -280,9 +280,14 @@ def _ngram_counts(tokens: CorpusTokens, ngram_range, min_count: float, *, rows: 
     elif n_rows * n_columns <= _DENSE_CELLS:
         matrix = _row_counts(columns, rows, article_of_word, n_rows, n_columns)
     else:
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_rows, len(rows))) \
-            @ _count_matrix(columns, article_of_word, word_offsets, n_columns)
+        matrix = _indicator(rows, n_rows) @ _count_matrix(columns, article_of_word, word_offsets, n_columns)
     return matrix, pd.DataFrame({"term": pd.Series(terms, dtype=object)}), n_features
+
+
+def _indicator(rows: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    """Row x article matrix with a 1 where an article is in a row: its product with an article x term matrix
+    sums the articles of each row."""
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))), shape=(n_rows, len(rows)))
 
 
 #: Most cells of a row x column count table made dense (see :func:`_row_counts`): 64 MB of counts, and as
@@ -580,12 +585,10 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         raise FramingError(f"distinctive_terms needs at least 2 groups in column {by!r}, found "
                            f"{len(group_names)} ({found}); use a corpus with more groups or another by")
 
-    n_articles = len(corpus)
     group_index = {name: position for position, name in enumerate(group_names)}
-    rows = np.array([group_index.get(label, -1) for label in labels], dtype=np.int64)
-    member = rows >= 0
-    indicator = sparse.csr_matrix((np.ones(member.sum()), (rows[member], np.flatnonzero(member))),
-                                  shape=(len(group_names), n_articles))
+    # The articles of no group (whose group has no tokens) in a last row, that counts toward the totals only.
+    rows = np.array([group_index.get(label, len(group_names)) for label in labels], dtype=np.int64)
+    indicator = _indicator(rows, len(group_names) + 1)[:len(group_names)]
     unweighted = features == "ngrams" and bool(np.all(article_weights == 1.0))
     if features == "ngrams":
         # Past its tokens, the text with the other voices blanked out (see keep_voices) is not needed: let it
@@ -593,11 +596,10 @@ def distinctive_terms(corpus, *, by: str = "outlet", features: str = "ngrams", l
         # tokens are popped into the call, so that _ngram_counts can let the ids go in turn.
         corpus = None
         release_memory(collect=False)  # texts and articles hold no reference cycles: they are gone already
-        # Unweighted, the counts are summed by group as they are counted (the articles of no group in a last
-        # row, for the totals): the same whole numbers as summed from the article x term matrix below.
+        # Unweighted, the counts are summed by group as they are counted: the same whole numbers as summed
+        # from the article x term matrix below.
         matrix, terms, n_features = _ngram_counts(tokens_of_articles.pop(), ngram_range, min_count,
-                                                  rows=np.where(member, rows, len(group_names)) if unweighted
-                                                  else None, n_rows=len(group_names) + 1)
+                                                  rows=rows if unweighted else None, n_rows=len(group_names) + 1)
     else:
         matrix, terms = _lexicon_counts(corpus, lexicon, counts)
         n_features = matrix.shape[1]

@@ -54,9 +54,8 @@ _ONE_TO_ONE = {
                     "\u200a\u202f\u205f\u3000\t\x0b\x0c", " "),
     "\r": "\n",
 }
-_ASCII_BYTES = bytes(range(128))
-#: The ASCII bytes that normalisation leaves as they are.
-_KEPT_ASCII_BYTES = bytes(code for code in range(128) if chr(code) not in _ONE_TO_ONE)
+#: The ASCII characters that normalisation replaces (tab, carriage return, backtick, ...).
+_REPLACED_ASCII = "".join(char for char in _ONE_TO_ONE if char.isascii())
 # Characters dropped: zero-width marks, the byte-order mark and the soft hyphen.
 _DROPPED = dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", "")
 # Characters of combining class 0 that NFKC turns into combining marks (Tibetan vowel signs).
@@ -228,11 +227,9 @@ def normalize_text(text: str) -> NormalizedText:
     >>> normalized.original_span(26, 28)  # "ok", after the one-character ellipsis
     (24, 26)
     """
-    # One-for-one replacements never move an offset, so make them first. The UTF-8 bytes tell which
-    # characters are present: those left once the ASCII bytes that stay as they are have been deleted, in
-    # one pass (faster than a scan of the text for each of the 44 characters replaced).
-    present = set(text.encode("utf-8", "surrogatepass").translate(None, _KEPT_ASCII_BYTES)
-                  .decode("utf-8", "surrogatepass"))
+    # One-for-one replacements never move an offset, so make them first, of the characters present (found in
+    # one pass, faster than a scan of the text for each of the 44 characters replaced).
+    present = _wide_characters(text, also=_REPLACED_ASCII)
     replaced = text
     for char in present:
         if char in _ONE_TO_ONE:
@@ -247,10 +244,18 @@ def normalize_text(text: str) -> NormalizedText:
     return _normalize_with_segments(replaced, text, {char for char in wide if char not in _ONE_TO_ONE})
 
 
-def _wide_characters(data: bytes) -> set[str]:
-    """The distinct non-ASCII characters of UTF-8 ``data``: the bytes left once the ASCII ones are deleted,
-    decoded (faster than a scan of the text for them)."""
-    return set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+def _wide_characters(text: str, also: str = "") -> set[str]:
+    """The distinct non-ASCII characters of ``text``, and those of the ASCII characters ``also`` that it holds:
+    the UTF-8 bytes left once the other ASCII ones are deleted, decoded (faster than a scan of the text for
+    each character sought)."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _deleted_ascii(also))
+               .decode("utf-8", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=4)
+def _deleted_ascii(kept: str) -> bytes:
+    """The ASCII bytes other than those of ``kept``: what :func:`_wide_characters` deletes."""
+    return bytes(code for code in range(128) if chr(code) not in kept)
 
 
 def _normalize_with_segments(replaced: str, original: str, present: set[str]) -> NormalizedText:
