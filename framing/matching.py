@@ -119,8 +119,8 @@ class TermMatcher:
         self._dimension_of = [dimension_index[(e.lexicon, e.axis)] for e in self.entries]
         self._word_trie: dict = {}
         char_trie: dict = {}
-        # Per entry, each exclusion's regex and its longest word when that is ASCII (see _accept).
-        self._exclusions: dict[int, list[tuple[re.Pattern, str | None]]] = {}
+        # Per entry, each exclusion's regex and its longest word (see _accept).
+        self._exclusions: dict[int, list[tuple[re.Pattern, str]]] = {}
         self._case_checks: dict[int, re.Pattern] = {}
         for index, entry in enumerate(self.entries):
             term = entry.term
@@ -129,7 +129,7 @@ class TermMatcher:
             _add_to_char_trie(char_trie, words, separators, term.wildcard)
             if term.exclude:
                 self._exclusions[index] = [(_term_regex(phrase, case_sensitive=term.case_sensitive),
-                                            _longest_ascii_word(phrase, term.case_sensitive))
+                                            max(parse_term(phrase, term.case_sensitive)[0], key=len))
                                            for phrase in term.exclude]
             if term.case_sensitive:
                 self._case_checks[index] = _term_regex(term.text, case_sensitive=True)
@@ -278,15 +278,13 @@ class TermMatcher:
             return True
         window_start = max(0, start - self._max_exclusion)
         window_end = min(len(lower), end + self._max_exclusion)
-        # A term's exclusions share its case rule (see _term_regex).
+        # A term's exclusions share its case rule, and are read as its words are: letter for letter in
+        # the lower-cased text (see _term_regex). So an exclusion can only occur where its longest word
+        # does: a substring test spares most regex searches ("war" has seven exclusions).
         haystack = text.text if self.entries[index].term.case_sensitive else lower
-        # In ASCII text, an exclusion can only occur where its longest ASCII word does: a substring test
-        # spares most regex searches ("war" has seven exclusions). Not in other text, where re's case rules
-        # let "i" match the dotless "\u0131", which no lower() gives.
         window = haystack[window_start:window_end]
-        plain = window.isascii()
         for exclusion, word in exclusions:
-            if plain and word is not None and word not in window:
+            if word not in window:
                 continue
             # search from every position, not finditer: occurrences of an exclusion may overlap each other
             position = window_start
@@ -360,14 +358,10 @@ def _render_char_trie(node: dict) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
-def _longest_ascii_word(term: str, case_sensitive: bool) -> str | None:
-    """The longest word of a term, as :func:`_term_regex` matches it, when it is ASCII; otherwise None."""
-    word = max(parse_term(term, case_sensitive)[0], key=len)
-    return word if word.isascii() else None
-
-
 def _term_regex(term: str, *, case_sensitive: bool) -> re.Pattern:
-    """A regex for one term on normalised text, with word boundaries."""
+    """A regex for one term, with word boundaries, on normalised text that is lower-cased unless the term
+    is ``case_sensitive``. It reads words letter for letter, as the matcher does: no ``re.IGNORECASE``, whose
+    rules differ from ``str.lower`` (they let "i" match the dotless "\u0131")."""
     words, separators = parse_term(term, case_sensitive)
     parts = []
     for position, word in enumerate(words):
@@ -377,7 +371,7 @@ def _term_regex(term: str, *, case_sensitive: bool) -> re.Pattern:
         parts.append(re.escape(word))
     wildcard = term.strip().endswith("*")
     body = r"(?<!\w)" + "".join(parts) + (r"\w*" if wildcard else r"(?!\w)")
-    return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
+    return re.compile(body)
 
 
 def _word_finder(words):

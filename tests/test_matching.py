@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from framing import FramingError, Lexicon, load_lexicon
@@ -73,10 +73,11 @@ def _found(text, lexicon=RULES, engine="auto"):
     ("the US said", []),
     # "_" is a word character, as in \w: no match inside x_hostage; the wildcard runs over hostage_x
     ("x_hostage and hostage_x", [("captivity", "hostage*", "hostage_x")]),
-    # a non-ASCII letter is a word character: no match inside it; the exclusion is found by re's case rules
+    # a non-ASCII letter is a word character: no match inside it; an exclusion is read letter for letter, as
+    # terms are, so the dotless "\u0131" (which re.IGNORECASE equates with "i") is not "i"
     ("\u00e9hostage hostage\u00e9 \u00e9 hostage", [("captivity", "hostage*", "hostage\u00e9"),
                                                   ("captivity", "hostage*", "hostage")]),
-    ("ant\u0131microbial resistance", []),
+    ("ant\u0131microbial resistance", [("groups", "resistance", "resistance")]),
     ("an armed group and an armed-group", [("groups", "armed group", "armed group"),
                                            ("groups", "armed group", "armed-group")]),
 ])
@@ -142,9 +143,10 @@ _GAZA_WORDS = sorted({word for entry in load_lexicon("israel_gaza").entries()
 @given(text=st.lists(st.tuples(st.sampled_from(_GAZA_WORDS + ["x_", "_", "\u00e9", "c\u0131vil", "\u0131war"]),
                                st.sampled_from(_GAPS)),
                      max_size=30).map(lambda parts: "".join(word + gap for word, gap in parts)))
+@example(text="c\u0131vil war ")  # found by CI: "civil war", an exclusion of "war", is not in it
 def test_fast_engine_matches_reference_on_shipped_lexicon(text, engine):
     """Non-ASCII words test the automaton's "?" for a non-ASCII character and the exclusions' regex path
-    (re lets "civil" match the dotless "c\u0131vil")."""
+    (which must not let "civil" match the dotless "c\u0131vil", as re.IGNORECASE would)."""
     lexicon = load_lexicon("israel_gaza")
     normalized = normalize_text(text)
     matcher = TermMatcher([lexicon], engine=engine)
