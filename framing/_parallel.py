@@ -8,20 +8,21 @@ never depends on ``n_jobs`` or on the engine.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sized
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from framing.exceptions import FramingError
 
-__all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "map_chunks", "resolve_n_jobs"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "map_chunks", "meanwhile", "resolve_n_jobs"]
 
 #: Articles per unit of work sent to a worker process.
 CHUNK_SIZE = 500
@@ -48,6 +49,25 @@ def resolve_n_jobs(n_jobs, n_articles: int) -> int:
 
 
 ENGINES = ("local", "dask")
+
+
+@contextlib.contextmanager
+def meanwhile(function: Callable, *args, n_jobs=None, n_items: int, **kwargs) -> Iterator[Callable[[], object]]:
+    """Start ``function(*args, n_jobs=n_jobs, **kwargs)``, whose work goes to worker processes, and yield a
+    function that waits for its result.
+
+    The call runs in a thread of this process, from which its workers are
+    forked: they compute while this process goes on with serial work, which
+    would otherwise leave a core idle. When ``n_jobs`` resolves to one
+    worker for ``n_items`` items (see :func:`resolve_n_jobs`), there are no
+    workers to overlap with: the call runs when its result is asked for.
+    Leaving the block waits for the call to end.
+    """
+    if resolve_n_jobs(n_jobs, n_items) == 1:
+        yield lambda: function(*args, n_jobs=n_jobs, **kwargs)
+        return
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        yield executor.submit(function, *args, n_jobs=n_jobs, **kwargs).result
 
 
 def _map_chunks(work: Callable, chunks: Iterator[list], n_workers: int, engine: str,

@@ -30,6 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from framing._memory import release_memory
+from framing._parallel import meanwhile
 from framing._stats import wilson_interval
 from framing._tokens import shared_tokens
 from framing._version import __version__
@@ -48,7 +49,7 @@ from framing.plots import (plot_agency_shares, plot_axis_shares, plot_distinctiv
                            plot_referents, plot_similarity, plot_term_heatmap, plot_timeline)
 from framing.profiles import outlet_similarity, profile_outlets
 from framing.referents import find_referents, referent_table
-from framing.voice import VOICES, check_voice, keep_voices, shared_voices
+from framing.voice import VOICES, check_voice, keep_voices, segment_shared, shared_voices
 
 __all__ = ["FIGURE_FORMATS", "ReportResult", "write_report", "write_table"]
 
@@ -324,20 +325,25 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     # find_duplicates reads every word and distinctive_terms the selected voices: they tokenise the same corpus,
     # once, only when every voice is selected; otherwise keeping the first tokens would only hold memory.
     with shared_tokens() if voices == VOICES else contextlib.nullcontext():
-        duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
-        duplicates = find_duplicates(corpus, **duplicate_options, n_jobs=n_jobs)
-        weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
-        if exclude_duplicates:
-            notes.append(f"Copies excluded from profiles and distinctive terms: {int((weights == 0).sum())} articles.")
-        else:
-            notes.append(f"{len(duplicates)} near-duplicate pairs found and listed; copies are counted "
-                         "(use --exclude-duplicates to leave them out).")
-        clock.lap("duplicates")
-        profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles, random_state=random_state,
-                                   weights=weights, voice=voices, counts=article_counts)
-        clock.lap("profiles")
-        # The outlet's own words (or the chosen voices): every text is segmented once, in the workers, and the
-        # spans are kept for clustering, distinctive terms and the evidence below.
+        # Every text is segmented into voices once, in workers that run while this process finds duplicates
+        # and profiles; the spans are kept for clustering, distinctive terms and the evidence below.
+        with meanwhile(segment_shared, corpus, n_jobs=n_jobs, n_items=len(corpus)) as voices_segmented:
+            duplicate_options = {} if duplicate_threshold is None else {"threshold": duplicate_threshold}
+            duplicates = find_duplicates(corpus, **duplicate_options, n_jobs=n_jobs)
+            weights = copy_weights(corpus, duplicates, policy="exclude") if exclude_duplicates else None
+            if exclude_duplicates:
+                notes.append(f"Copies excluded from profiles and distinctive terms: {int((weights == 0).sum())} "
+                             "articles.")
+            else:
+                notes.append(f"{len(duplicates)} near-duplicate pairs found and listed; copies are counted "
+                             "(use --exclude-duplicates to leave them out).")
+            clock.lap("duplicates")
+            profiles = profile_outlets(corpus, lexicons, by=by, min_articles=min_articles,
+                                       random_state=random_state, weights=weights, voice=voices,
+                                       counts=article_counts)
+            clock.lap("profiles")
+            voices_segmented()
+        # The outlet's own words (or the chosen voices).
         release_memory()  # what duplicates and profiles let go, before the largest stages
         own_words = keep_voices(corpus, voices, n_jobs=n_jobs)
         clusters = None
@@ -353,10 +359,15 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         del own_words
         release_memory()
         clock.lap("clustering")
-        distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes, n_jobs)
-        clock.lap("distinctive_terms")
+        # Harm reports and casualty figures read only the texts and their voice spans: their workers run while
+        # this process finds the distinctive terms.
+        with meanwhile(reports_and_figures, corpus, n_jobs=n_jobs, n_items=len(corpus),
+                       progress=progress) as harm_and_casualties:
+            distinctive = _distinctive(corpus, by, lexicons, weights, voices, article_counts, notes, n_jobs)
+            clock.lap("distinctive_terms")
+            analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes,
+                                       harm_and_casualties())
     release_memory()
-    analyses = _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs, progress)
     clock.lap("voice_referents_sourcing_agency")
 
     tables = {
@@ -368,45 +379,22 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         "load_report": corpus.load_report,
         **analyses,
     }
-    for name in TABLE_NAMES:
-        write_table(tables[name], out / "tables" / f"{name}.csv")
-    clock.lap("tables")
-
-    figures: list[Path] = []
+    # The sentences behind the counts on the page: only the groups the page shows need them. Their workers
+    # run while this process writes the tables and draws the figures.
     shown = _figure_groups(corpus, by, notes)
-    profiles_shown = _only(profiles, profiles.columns[0], shown)
-    group_counts = _only(group_counts, group_counts.columns[0], shown)
-    with matplotlib.rc_context(_FIGURE_STYLE):
-        figures += _figure_axis_shares(profiles_shown, out / "figures", formats)
-        figure, ax = _subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
-        plot_term_heatmap(group_counts, ax=ax)
-        figures += _save_figure(figure, out / "figures", "term_heatmap", formats)
-        figure, ax = _subplots(figsize=(9, 5.5))
-        ngrams = distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else distinctive
-        plot_distinctive_terms(_only(ngrams, "group", shown), ax=ax)
-        figures += _save_figure(figure, out / "figures", "distinctive_terms", formats)
-        if clusters is not None:
-            figure, ax = _subplots(figsize=(8, 5.5))
-            outlets = shown if by == "outlet" else _figure_groups(corpus, "outlet", notes)
-            plot_framing_map(_only(clusters.articles, "outlet", outlets),
-                             explained_variance=clusters.explained_variance, ax=ax)
-            figures += _save_figure(figure, out / "figures", "framing_map", formats)
-        figure, (left, right) = _subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
-        similarity = outlet_similarity(profiles_shown)
-        plot_similarity(similarity, ax=left)
-        plot_similarity(similarity, kind="dendrogram", ax=right)
-        figures += _save_figure(figure, out / "figures", "similarity", formats)
-        figures += _figure_timeline(corpus, lexicons, article_counts, by, out / "figures", formats, notes)
-        figures += _figure_analyses(analyses, by, shown, out / "figures", formats)
-    release_memory()  # a drawn figure keeps its pixel buffer (100 MB for a large one) until collected
-    clock.lap("figures")
-    # The sentences behind the counts on the page: only the groups the page shows need them.
     on_page = corpus
     if shown is not None:
         labels = pd.Series(corpus.ids) if by == "article" else corpus.group_labels(by).reset_index(drop=True)
         keep = set(pd.Series(corpus.ids)[labels.isin(shown).to_numpy()])
         on_page = corpus.filter(lambda article: article.id in keep)
-    matches = find_matches(on_page, lexicons, n_jobs=n_jobs)
+    with meanwhile(find_matches, on_page, lexicons, n_jobs=n_jobs, n_items=len(on_page)) as page_matches:
+        for name in TABLE_NAMES:
+            write_table(tables[name], out / "tables" / f"{name}.csv")
+        clock.lap("tables")
+        figures = _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters,
+                                article_counts, analyses, notes, out / "figures", formats)
+        clock.lap("figures")
+        matches = page_matches()
     page = render_report(corpus, tables, lexicons=lexicons, figures=figures, matches=matches, notes=notes,
                          settings=None,
                          sections=_analysis_sections(tables, matches, corpus, by, voices, shown, figures),
@@ -416,13 +404,45 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     return ReportResult(out, tables, figures, notes, clock.laps)
 
 
-def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs=None,
-                    progress=None) -> dict[str, pd.DataFrame]:
+def _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters, article_counts,
+                  analyses, notes, directory: Path, formats) -> list[Path]:
+    """Draw and save the report's figures, of the ``shown`` groups; return the files written."""
+    figures: list[Path] = []
+    profiles_shown = _only(profiles, profiles.columns[0], shown)
+    group_counts = _only(group_counts, group_counts.columns[0], shown)
+    with matplotlib.rc_context(_FIGURE_STYLE):
+        figures += _figure_axis_shares(profiles_shown, directory, formats)
+        figure, ax = _subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
+        plot_term_heatmap(group_counts, ax=ax)
+        figures += _save_figure(figure, directory, "term_heatmap", formats)
+        figure, ax = _subplots(figsize=(9, 5.5))
+        ngrams = distinctive[distinctive["feature"] == "ngram"] if "feature" in distinctive else distinctive
+        plot_distinctive_terms(_only(ngrams, "group", shown), ax=ax)
+        figures += _save_figure(figure, directory, "distinctive_terms", formats)
+        if clusters is not None:
+            figure, ax = _subplots(figsize=(8, 5.5))
+            outlets = shown if by == "outlet" else _figure_groups(corpus, "outlet", notes)
+            plot_framing_map(_only(clusters.articles, "outlet", outlets),
+                             explained_variance=clusters.explained_variance, ax=ax)
+            figures += _save_figure(figure, directory, "framing_map", formats)
+        figure, (left, right) = _subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1.2, 1]})
+        similarity = outlet_similarity(profiles_shown)
+        plot_similarity(similarity, ax=left)
+        plot_similarity(similarity, kind="dendrogram", ax=right)
+        figures += _save_figure(figure, directory, "similarity", formats)
+        figures += _figure_timeline(corpus, lexicons, article_counts, by, directory, formats, notes)
+        figures += _figure_analyses(analyses, by, shown, directory, formats)
+    release_memory()  # a drawn figure keeps its pixel buffer (100 MB for a large one) until collected
+    return figures
+
+
+def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes,
+                    harm_and_casualties: tuple[pd.DataFrame, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Voice shares, referents, harm reports and casualty figures, each with its per-group summary.
 
-    The row tables (``referent_matches``, ``agency``, ``casualties``) keep
-    every voice, with a ``voice`` column; the summaries count the selected
-    ``voices`` only.
+    ``harm_and_casualties`` is :func:`framing.casualties.reports_and_figures` of the corpus. The row tables
+    (``referent_matches``, ``agency``, ``casualties``) keep every voice, with a ``voice`` column; the summaries
+    count the selected ``voices`` only.
     """
     group_of = dict(zip(corpus.ids, corpus.group_labels(by))) if by != "article" else None
     group = "article_id" if by == "article" else by
@@ -444,8 +464,7 @@ def _voice_analyses(corpus, lexicons, by, voices, article_counts, notes, n_jobs=
                                                            "referent", "referent_cue", "sentence"])
         tables["referents"] = pd.DataFrame(columns=[group, "lexicon", "kind", "axis", "referent", "pole", "count",
                                                     "referent_total", "share", "ci_low", "ci_high"])
-    reports, figures = reports_and_figures(corpus, n_jobs=n_jobs, progress=progress)
-    reports, figures = grouped(reports), grouped(figures)
+    reports, figures = map(grouped, harm_and_casualties)
     tables["agency"] = reports
     tables["agency_shares"] = agency_shares(reports[reports["voice"].isin(voices)], by=group)
     tables["casualties"] = figures

@@ -57,7 +57,7 @@ from framing.exceptions import FramingError
 from framing.matching import _word_finder
 from framing.text import ABBREVIATIONS
 
-__all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_voices", "segment_voice",
+__all__ = ["VOICES", "VoiceSpan", "check_voice", "keep_voices", "quoted_voices", "segment_shared", "segment_voice",
            "shared_voices", "voice_at", "voice_spans"]
 
 #: The voice labels, in the order tables and figures show them.
@@ -1040,6 +1040,33 @@ def _blank(text: str) -> str:
     return text.translate(_BLANKS)
 
 
+def _segment_missing(corpus: Corpus, segmented: dict, n_jobs=None) -> None:
+    """Add the spans of every text of ``corpus`` that ``segmented`` lacks, segmented in worker processes."""
+    missing = list(dict.fromkeys(article.text for article in corpus if article.text not in segmented))
+    for chunk, spans in map_chunks(_segment_texts, missing, n_jobs=n_jobs, progress=False):
+        segmented.update(zip(chunk, spans))
+
+
+def segment_shared(corpus, *, n_jobs=None) -> None:
+    """Segment every text of a corpus into the spans that :func:`shared_voices` keeps, ahead of the stages
+    that read them (:func:`framing.write_report` starts it while it finds duplicates).
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of Article
+    n_jobs : int, optional
+        Worker processes (see :func:`framing.count_terms`).
+
+    Raises
+    ------
+    FramingError
+        Outside a :func:`shared_voices` block, where there is nowhere to keep the spans.
+    """
+    if _shared is None:
+        raise FramingError("segment_shared keeps spans for later stages: call it within a shared_voices() block")
+    _segment_missing(as_corpus(corpus), _shared, n_jobs)
+
+
 def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
     """The corpus with every span outside the selected voices blanked out.
 
@@ -1069,11 +1096,8 @@ def keep_voices(corpus, voice="narration", *, n_jobs=None) -> Corpus:
     kept = reference() if reference is not None else None
     if kept is not None:
         return kept
-    texts = [article.text for article in corpus]
     segmented = {} if _shared is None else _shared  # text -> spans as _compact keeps them
-    missing = list(dict.fromkeys(text for text in texts if text not in segmented))
-    for chunk, spans in map_chunks(_segment_texts, missing, n_jobs=n_jobs, progress=False):
-        segmented.update(zip(chunk, spans))
+    _segment_missing(corpus, segmented, n_jobs)
     blanked = {_VOICE_CODES[value] for value in VOICES if value not in selected}
     articles = []
     for article in corpus:

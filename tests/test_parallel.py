@@ -136,3 +136,24 @@ def test_forked_workers_read_a_list_they_inherit_rather_than_a_pickled_copy(smal
     assert chunks[0][0] == items[:7]  # the chunks handed back are this process's items
     with pytest.raises(TypeError, match="pickle"):  # a stream's chunks are pickled on their way
         list(_parallel.map_chunks(_lock_states, iter(items), n_jobs=2, progress=False))
+
+
+def _started(event: threading.Event, value: int, n_jobs=None) -> tuple:
+    event.set()
+    if value < 0:
+        raise FramingError(f"value must not be negative, got {value}")
+    return value, n_jobs
+
+
+def test_meanwhile_starts_the_call_at_once_with_workers_and_on_request_without():
+    started = threading.Event()
+    with _parallel.meanwhile(_started, started, 5, n_jobs=2, n_items=10) as result:
+        assert started.wait(timeout=60)  # running before its result is asked for
+        assert result() == (5, 2)  # n_jobs is handed on
+    started.clear()
+    with _parallel.meanwhile(_started, started, 5, n_jobs=None, n_items=10) as result:  # one worker for 10 items
+        assert not started.is_set()
+        assert result() == (5, None) and started.is_set()
+    with pytest.raises(FramingError, match="got -1"), _parallel.meanwhile(_started, threading.Event(), -1,
+                                                                            n_jobs=2, n_items=10) as result:
+        result()

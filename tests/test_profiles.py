@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from framing import Article, Corpus, FramingError
-from framing.profiles import outlet_similarity, profile_outlets
+from framing.profiles import _bootstrap_sums, outlet_similarity, profile_outlets
 
 
 def _synthetic(rng, n_articles: int, outlet: str = "O") -> list[Article]:
@@ -108,3 +108,17 @@ def test_profiles_html_view_of_a_column_selection_is_a_plain_table(seed_corpus):
     page = selection._repr_html_()
     assert "Framing profiles" not in page
     assert "<table" in page and page.count("A News") == 3
+
+
+def test_bootstrap_resamples_draw_each_row_with_replacement():
+    """Against the identity matrix, each resample's sums are its weights: whole numbers of draws adding up to
+    the number of rows; over 4,000 resamples (two batches and a part) each row is drawn once on average, with
+    the binomial variance n * (1/n) * (1 - 1/n) of a resample of n rows."""
+    n_rows = 7
+    sums = _bootstrap_sums(np.eye(n_rows), 4100, np.random.default_rng(0), batch=2000)
+    assert sums.shape == (4100, n_rows)
+    assert (sums == np.round(sums)).all() and (sums >= 0).all()
+    assert (sums.sum(axis=1) == n_rows).all()
+    assert sums.mean(axis=0) == pytest.approx(np.ones(n_rows), abs=0.05)
+    assert sums.var(axis=0) == pytest.approx(np.full(n_rows, 1 - 1 / n_rows), abs=0.08)
+    assert (sums[:2000] != sums[2000:4000]).any(axis=1).mean() > 0.9  # batches draw afresh

@@ -205,6 +205,21 @@ def test_keep_voices_is_shared_within_a_block_while_a_stage_holds_it(seed_corpus
     assert keep_voices(seed_corpus, "narration") is not keep_voices(seed_corpus, "narration")
 
 
+def test_segment_shared_segments_ahead_so_keep_voices_segments_nothing(seed_corpus, monkeypatch):
+    with pytest.raises(FramingError, match=re.escape("call it within a shared_voices() block")):
+        voice.segment_shared(seed_corpus)
+    expected = keep_voices(seed_corpus, "narration")
+    segmented = []
+    real = voice._segment_texts
+    monkeypatch.setattr(voice, "_segment_texts", lambda texts: segmented.extend(texts) or real(texts))
+    with voice.shared_voices():
+        voice.segment_shared(seed_corpus, n_jobs=1)
+        assert segmented == [article.text for article in seed_corpus]  # each text once, in corpus order
+        kept = keep_voices(seed_corpus, "narration")
+        assert len(segmented) == len(seed_corpus)  # keep_voices found every text segmented
+    assert [article.text for article in kept] == [article.text for article in expected]
+
+
 def test_spans_kept_within_a_block_come_back_the_same(seed_corpus):
     """The block keeps spans compactly (ints and speakers); what it gives back equals a fresh segmentation."""
     from framing.voice import shared_voices
