@@ -34,13 +34,14 @@ MEMORY_TARGET_MB = 2000
 STAGE_LABELS = {
     "load": "load (`load_corpus`)",
     "counting": "counting (`count_terms` by article and by outlet)",
-    "duplicates": "duplicates (`find_duplicates`)",
+    "duplicates": "duplicates (`find_duplicates`), while workers segment every text into voices",
     "profiles": "profiles (`profile_outlets`)",
     "clustering": "narration-only corpus (`keep_voices`) and clustering (`cluster_articles`)",
-    "distinctive_terms": "distinctive terms (n-grams and lexicon)",
-    "voice_referents_sourcing_agency": "voice shares, referents, harm reports and casualty figures",
-    "tables": "tables (articles table, CSV files)",
-    "figures": "figures (PNG)",
+    "distinctive_terms": "distinctive terms (n-grams and lexicon), while harm reports and casualty figures run "
+                         "in workers",
+    "voice_referents_sourcing_agency": "voice shares, referents, harm reports and casualty figures (collected)",
+    "figures": "figures (PNG), while a child process writes the tables and workers find the page's matches",
+    "tables": "tables (the wait for the child process that writes the CSV files)",
     "html": "HTML page",
 }
 

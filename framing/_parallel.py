@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from framing.exceptions import FramingError
 
-__all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "map_chunks", "meanwhile", "resolve_n_jobs"]
+__all__ = ["CHUNK_SIZE", "ENGINES", "PARALLEL_FROM", "in_child", "map_chunks", "meanwhile", "resolve_n_jobs"]
 
 #: Articles per unit of work sent to a worker process.
 CHUNK_SIZE = 500
@@ -129,6 +129,35 @@ def _map_inherited(work: Callable, items: list, n_workers: int) -> Iterator[tupl
             yield items[start:stop], result
     finally:
         del _inherited[number]
+
+
+@contextlib.contextmanager
+def in_child(function: Callable, *args) -> Iterator[Callable[[], object]]:
+    """Start ``function(*args)`` in a forked process and yield a function that waits for its result.
+
+    For serial work that needs nothing back but success, such as writing
+    files: the child inherits the arguments (nothing is pickled but the
+    result or the error) and runs while this process goes on. Where
+    processes are not forked, the call runs here, at once. Leaving the block
+    waits for the child.
+    """
+    if _start_method() != "fork":
+        result = function(*args)
+        yield lambda: result
+        return
+    number = next(_call_numbers)
+    _inherited[number] = (function, args)
+    try:
+        with ProcessPoolExecutor(max_workers=1) as executor:
+            yield executor.submit(_run_registered, number).result
+    finally:
+        del _inherited[number]
+
+
+def _run_registered(number: int):
+    """The call registered by :func:`in_child`; runs in the child."""
+    function, args = _inherited[number]
+    return function(*args)
 
 
 def _run_inherited(work: Callable, number: int, start: int, stop: int):

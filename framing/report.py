@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from framing._memory import release_memory
-from framing._parallel import meanwhile
+from framing._parallel import in_child, meanwhile
 from framing._stats import wilson_interval
 from framing._tokens import shared_tokens
 from framing._version import __version__
@@ -79,7 +79,10 @@ class ReportResult:
 
     ``timings`` holds the wall-clock seconds of each stage, in the order run:
     ``counting, duplicates, profiles, clustering, distinctive_terms,
-    voice_referents_sourcing_agency, tables, figures, html``.
+    voice_referents_sourcing_agency, figures, tables, html``. Some stages
+    overlap: a stage's worker processes may run during the one before (see
+    :func:`write_report`), and ``tables`` is the wait for the child process
+    that writes them while the figures are drawn.
     """
 
     out: Path
@@ -292,6 +295,13 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     -----
     Articles are processed in id order, so the same articles with the same
     options give byte-identical tables whatever order they were loaded in.
+
+    With worker processes (``n_jobs`` above 1, or a large corpus), the
+    stages that send their texts to workers run alongside the serial ones
+    of this process: voice segmentation during duplicates and profiles,
+    harm reports and casualty figures during distinctive terms, and the
+    page's matches during the figures, while a child process writes the
+    tables. Each stage computes what it would alone.
     """
     out = check_output(out, folder=True, force=force)
     with shared_voices():  # every stage reads the same voice spans; segment each text once
@@ -387,13 +397,14 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         labels = pd.Series(corpus.ids) if by == "article" else corpus.group_labels(by).reset_index(drop=True)
         keep = set(pd.Series(corpus.ids)[labels.isin(shown).to_numpy()])
         on_page = corpus.filter(lambda article: article.id in keep)
-    with meanwhile(find_matches, on_page, lexicons, n_jobs=n_jobs, n_items=len(on_page)) as page_matches:
-        for name in TABLE_NAMES:
-            write_table(tables[name], out / "tables" / f"{name}.csv")
-        clock.lap("tables")
+    # A child process writes the tables while this one draws the figures.
+    with meanwhile(find_matches, on_page, lexicons, n_jobs=n_jobs, n_items=len(on_page)) as page_matches, \
+            in_child(_write_tables, tables, out / "tables") as tables_written:
         figures = _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters,
                                 article_counts, analyses, notes, out / "figures", formats)
         clock.lap("figures")
+        tables_written()
+        clock.lap("tables")
         matches = page_matches()
     page = render_report(corpus, tables, lexicons=lexicons, figures=figures, matches=matches, notes=notes,
                          settings=None,
@@ -402,6 +413,11 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
     write_text(out / "index.html", page)
     clock.lap("html")
     return ReportResult(out, tables, figures, notes, clock.laps)
+
+
+def _write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
+    for name in TABLE_NAMES:
+        write_table(tables[name], directory / f"{name}.csv")
 
 
 def _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters, article_counts,

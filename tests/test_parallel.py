@@ -1,5 +1,6 @@
 """Parallel counting gives exactly what counting in one process gives, tables and bytes alike."""
 
+import os
 import re
 import sys
 import threading
@@ -157,3 +158,22 @@ def test_meanwhile_starts_the_call_at_once_with_workers_and_on_request_without()
     with pytest.raises(FramingError, match="got -1"), _parallel.meanwhile(_started, threading.Event(), -1,
                                                                             n_jobs=2, n_items=10) as result:
         result()
+
+
+def _pid_and_lock_state(lock) -> tuple:
+    if lock is None:
+        raise FramingError("lock must be a lock, got None")
+    return os.getpid(), lock.locked()
+
+
+@pytest.mark.skipif(_parallel._start_method() != "fork", reason="children are forked only on Linux")
+def test_in_child_runs_in_a_forked_process_that_inherits_its_arguments():
+    """A lock cannot be pickled: only a child that inherited it can read it."""
+    lock = threading.Lock()
+    lock.acquire()
+    with _parallel.in_child(_pid_and_lock_state, lock) as result:
+        pid, locked = result()
+    assert pid != os.getpid() and locked
+    with pytest.raises(FramingError, match="got None"), _parallel.in_child(_pid_and_lock_state, None) as result:
+        result()
+    assert not _parallel._inherited  # nothing left registered
