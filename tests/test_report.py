@@ -109,7 +109,7 @@ def test_report_option_errors(seeds_dir, tmp_path, capsys):
 def test_report_times_its_stages(seed_report):
     _, result = seed_report
     assert list(result.timings) == ["counting", "duplicates", "profiles", "clustering", "distinctive_terms",
-                                    "voice_referents_sourcing_agency", "tables", "figures", "html"]
+                                    "voice_referents_sourcing_agency", "figures", "tables", "html"]
     assert all(seconds >= 0 for seconds in result.timings.values())
 
 
