@@ -135,15 +135,18 @@ def test_split_sentences_near_finds_the_same_sentence_and_the_one_before(text, d
 
 _SENTENCE_PIECES = ["said", "Mr", "mr", "U.S", "Jan", "J", "a", "40", "1,200", "no", "Co-op", "co-Co", "ok", "Gaza",
                     "HAMAS", "\u00e9t\u00e9", ".", "..", "...", "?", "!", "?!", '"', "'", ")", "(", "\u201d", ",", ";",
-                    "--", "-", " ", "  ", "\t", "\u00a0", "\x1c", "\x85", "\n", ". ."]
+                    "--", "-", " ", "  ", "\t", "\u00a0", "\x1c", "\x1f", "\x0b", "\x85", "\u2028", "\u3000",
+                    "\u2019", "\u00bb", "\n", ". ."]
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=30).map("".join))
 @example("said. . .")  # an ellipsis of spaced periods: no break
 @example("said.\x1csaid")  # U+001C is a space to re, not to Punkt's regex module
+@example('said."\x1f said')  # nor U+001F, after closing punctuation
 def test_sentence_breaks_are_punkts_own(text):
-    """The shortcut for breaks after a plain word gives exactly the sentences and break tests of NLTK's Punkt."""
+    """The shortcut for breaks after a plain word, and Punkt's patterns compiled with re, give exactly the
+    sentences and break tests of NLTK's Punkt."""
     plain = PunktSentenceTokenizer(_sentence_tokenizer()._params)
     tokenizer = _sentence_tokenizer()
     assert list(tokenizer.span_tokenize(text)) == list(plain.span_tokenize(text))
