@@ -397,11 +397,15 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         labels = pd.Series(corpus.ids) if by == "article" else corpus.group_labels(by).reset_index(drop=True)
         keep = set(pd.Series(corpus.ids)[labels.isin(shown).to_numpy()])
         on_page = corpus.filter(lambda article: article.id in keep)
-    # A child process writes the tables while this one draws the figures.
+    # Child processes write the tables and draw the axis shares, the largest figure, while this one draws the
+    # others.
     with meanwhile(find_matches, on_page, lexicons, n_jobs=n_jobs, n_items=len(on_page)) as page_matches, \
-            in_child(_write_tables, tables, out / "tables") as tables_written:
+            in_child(_write_tables, tables, out / "tables") as tables_written, \
+            in_child(_figure_axis_shares, _only(profiles, profiles.columns[0], shown), out / "figures",
+                     formats) as axis_shares:
         figures = _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters,
                                 article_counts, analyses, notes, out / "figures", formats)
+        figures = axis_shares() + figures
         clock.lap("figures")
         tables_written()
         clock.lap("tables")
@@ -422,12 +426,12 @@ def _write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
 
 def _draw_figures(corpus, lexicons, by, shown, profiles, group_counts, distinctive, clusters, article_counts,
                   analyses, notes, directory: Path, formats) -> list[Path]:
-    """Draw and save the report's figures, of the ``shown`` groups; return the files written."""
+    """Draw and save the report's figures but the axis shares (see :func:`_figure_axis_shares`), of the ``shown``
+    groups; return the files written."""
     figures: list[Path] = []
     profiles_shown = _only(profiles, profiles.columns[0], shown)
     group_counts = _only(group_counts, group_counts.columns[0], shown)
     with matplotlib.rc_context(_FIGURE_STYLE):
-        figures += _figure_axis_shares(profiles_shown, directory, formats)
         figure, ax = _subplots(figsize=(10, 0.6 * max(2, group_counts.iloc[:, 0].nunique()) + 2.4))
         plot_term_heatmap(group_counts, ax=ax)
         figures += _save_figure(figure, directory, "term_heatmap", formats)
@@ -671,6 +675,12 @@ def _only(frame: pd.DataFrame, column: str, shown: list[str] | None) -> pd.DataF
 
 
 def _figure_axis_shares(profiles, directory: Path, formats) -> list[Path]:
+    """Draw and save the pole shares of every axis, with their intervals; return the files written."""
+    with matplotlib.rc_context(_FIGURE_STYLE):
+        return _draw_axis_shares(profiles, directory, formats)
+
+
+def _draw_axis_shares(profiles, directory: Path, formats) -> list[Path]:
     axes_names = list(dict.fromkeys(profiles.loc[profiles["measure"] == "share", "axis"]))
     if not axes_names:
         return []
