@@ -135,9 +135,9 @@ def _map_inherited(work: Callable, items: list, n_workers: int) -> Iterator[tupl
 def in_child(function: Callable, *args) -> Iterator[Callable[[], object]]:
     """Start ``function(*args)`` in a forked process and yield a function that waits for its result.
 
-    For serial work that needs nothing back but success, such as writing
-    files: the child inherits the arguments (nothing is pickled but the
-    result or the error) and runs while this process goes on. Where
+    For serial work with a small result, such as writing files: the child
+    inherits the arguments (nothing is pickled but the result or the error)
+    and runs while this process goes on. Where
     processes are not forked, the call runs here, at once. Leaving the block
     waits for the child.
     """

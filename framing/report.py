@@ -300,8 +300,9 @@ def write_report(corpus, out, *, lexicon="israel_gaza", by: str = "outlet", voic
     stages that send their texts to workers run alongside the serial ones
     of this process: voice segmentation during duplicates and profiles,
     harm reports and casualty figures during distinctive terms, and the
-    page's matches during the figures, while a child process writes the
-    tables. Each stage computes what it would alone.
+    page's matches during the figures, while child processes write the
+    tables and draw the largest figure. Each stage computes what it would
+    alone.
     """
     out = check_output(out, folder=True, force=force)
     with shared_voices():  # every stage reads the same voice spans; segment each text once
@@ -390,7 +391,7 @@ def _report(corpus, out, *, lexicon, by, voice, exclude_duplicates, min_articles
         **analyses,
     }
     # The sentences behind the counts on the page: only the groups the page shows need them. Their workers
-    # run while this process writes the tables and draws the figures.
+    # run while the tables are written and the figures drawn.
     shown = _figure_groups(corpus, by, notes)
     on_page = corpus
     if shown is not None:
