@@ -23,6 +23,7 @@ import io
 import json
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -430,11 +431,22 @@ def _e(text) -> str:
 # ---------------------------------------------------------------------------------------------- figures
 
 
-def _figure_html(figure: ReportFigure) -> str:
-    """A PNG scaled to 1.5 times its display width, as a palette PNG in a ``data:`` URI (small, still crisp)."""
+def _figure_html(figure: ReportFigure, images: Mapping[Path, Future] | None = None) -> str:
+    """The figure as an ``<img>`` of :func:`_png_data`, taken from ``images`` when it is being made there."""
+    image = (images or {}).get(Path(figure.path))
+    data, display, height = image.result() if image is not None else _png_data(figure.path)
+    title, _, rest = figure.caption.partition(". ")
+    caption = f"<b>{_e(title)}.</b> {_e(rest)}" if rest else _e(figure.caption)
+    return (f'<figure><img src="data:image/png;base64,{data}" width="{display}" height="{height}" '
+            f'alt="{_e(title)}"><figcaption>{caption}</figcaption></figure>')
+
+
+def _png_data(path) -> tuple[str, int, int]:
+    """A PNG scaled to 1.5 times its display width, as a base64 palette PNG (small, still crisp), with its
+    display width and height in CSS pixels."""
     from PIL import Image
 
-    with Image.open(figure.path) as image:
+    with Image.open(path) as image:
         dpi = float((image.info.get("dpi") or (300, 300))[0]) or 300.0
         display = min(round(image.width / dpi * 96), _FIGURE_COLUMN_PX)
         height = round(display * image.height / image.width)
@@ -446,11 +458,7 @@ def _figure_html(figure: ReportFigure) -> str:
     palette = scaled.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)  # charts: few colours
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", compress_level=9)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    title, _, rest = figure.caption.partition(". ")
-    caption = f"<b>{_e(title)}.</b> {_e(rest)}" if rest else _e(figure.caption)
-    return (f'<figure><img src="data:image/png;base64,{data}" width="{display}" height="{height}" '
-            f'alt="{_e(title)}"><figcaption>{caption}</figcaption></figure>')
+    return base64.b64encode(buffer.getvalue()).decode("ascii"), display, height
 
 
 def _flat_reduced(rgba, factor: int):
@@ -563,13 +571,22 @@ def render_report(corpus, tables: Mapping[str, pd.DataFrame], *, lexicons: Seque
     >>> page.startswith("<!DOCTYPE html>")
     True
     """
+    figure_paths = {Path(p).stem: Path(p) for p in figures if Path(p).suffix == ".png"}
+    # Scaling and encoding the PNGs (PIL, which lets go of the GIL) runs in threads while the tables render.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        images = {path: pool.submit(_png_data, path) for path in figure_paths.values()}
+        return _render_page(corpus, tables, list(lexicons), matches, notes, settings, sections, by, groups,
+                            term_counts, voices, evidence_sample, figure_paths, images)
+
+
+def _render_page(corpus, tables, lexicons, matches, notes, settings, sections, by, groups, term_counts, voices,
+                 evidence_sample, figure_paths, images) -> str:
+    """:func:`render_report`, with the figures' images (see :func:`_png_data`) being made in ``images``."""
     store = _Evidence(corpus, evidence_sample)
     all_evidence = evidence = None if matches is None else _with_group(matches, corpus, by)
     if evidence is not None and voices is not None and "voice" in evidence.columns:
         evidence = evidence[evidence["voice"].isin(list(voices))]
     settings = {"voice": _describe_voices(voices), **(settings or {})}
-    lexicons = list(lexicons)
-    figure_paths = {Path(p).stem: Path(p) for p in figures if Path(p).suffix == ".png"}
 
     def figure(name: str) -> tuple[ReportFigure, ...]:
         return (ReportFigure(figure_paths[name], _CAPTIONS[name]),) if name in figure_paths else ()
@@ -582,20 +599,20 @@ def render_report(corpus, tables: Mapping[str, pd.DataFrame], *, lexicons: Seque
     parts = [("overview", "Overview", _overview_html(corpus, tables, lexicons, settings, by))]
     parts.append(("profiles", "Outlet profiles", _sections_html(
         _profile_sections(tables.get("outlets"), groups, figure("axis_shares"), len(lexicons) > 1, note),
-        "profiles", evidence, store)))
+        "profiles", evidence, store, images=images)))
     if term_counts is None and "terms" in tables:
         term_counts = _sum_terms(tables["terms"], corpus, by, voices)
     parts.append(("terms", "Term counts", _sections_html(
-        _term_sections(term_counts, groups, figure("term_heatmap"), note), "terms", evidence, store)))
+        _term_sections(term_counts, groups, figure("term_heatmap"), note), "terms", evidence, store, images=images)))
     parts.append(("distinctive", "Distinctive terms", _sections_html(
         _distinctive_sections(tables.get("distinctive_terms"), groups, by, figure("distinctive_terms"), note),
-        "distinctive", evidence, store)))
+        "distinctive", evidence, store, images=images)))
     parts.append(("map", "Framing map", _sections_html(
         _map_sections(tables.get("articles"), figure("framing_map") + figure("similarity") + figure("timeline")),
-        "map", evidence, store)))
+        "map", evidence, store, images=images)))
     parts.append(("duplicates", "Duplicates", _sections_html(_duplicate_sections(tables.get("duplicates")),
                                                              "duplicates", evidence, store)))
-    extra = _sections_html(list(sections), "extra", all_evidence, store, level=3) if sections else (
+    extra = _sections_html(list(sections), "extra", all_evidence, store, level=3, images=images) if sections else (
         '<p class="empty">No voice, referent, sourcing or agency tables were made for this report.</p>')
     parts.append(("voice", "Voice, referents, sourcing and agency", extra))
     parts.append(("method", "Method notes and limitations", _method_html(notes)))
@@ -670,11 +687,12 @@ def _corpus_name(corpus) -> str:
     return Path(str(source).rstrip("/")).name if source else "corpus"
 
 
-def _sections_html(sections, prefix: str, evidence, store: _Evidence, level: int = 3) -> str:
+def _sections_html(sections, prefix: str, evidence, store: _Evidence, level: int = 3,
+                   images: Mapping[Path, Future] | None = None) -> str:
     parts = []
     for index, section in enumerate(sections, start=1):
         section_evidence = section.evidence if section.evidence is not None else evidence
-        figures = "".join(_figure_html(figure) for figure in section.figures)
+        figures = "".join(_figure_html(figure, images) for figure in section.figures)
         heading = f"<h{level}>{_e(section.title)}</h{level}>" if section.title else ""
         intro = f'<p class="intro">{_e(section.intro)}</p>' if section.intro else ""
         parts.append(heading + intro + figures + _table_html(section, f"t-{prefix}-{index}", section_evidence, store))
