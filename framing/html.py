@@ -571,22 +571,18 @@ def render_report(corpus, tables: Mapping[str, pd.DataFrame], *, lexicons: Seque
     >>> page.startswith("<!DOCTYPE html>")
     True
     """
-    figure_paths = {Path(p).stem: Path(p) for p in figures if Path(p).suffix == ".png"}
-    # Scaling and encoding the PNGs (PIL, which lets go of the GIL) runs in threads while the tables render.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        images = {path: pool.submit(_png_data, path) for path in figure_paths.values()}
-        return _render_page(corpus, tables, list(lexicons), matches, notes, settings, sections, by, groups,
-                            term_counts, voices, evidence_sample, figure_paths, images)
-
-
-def _render_page(corpus, tables, lexicons, matches, notes, settings, sections, by, groups, term_counts, voices,
-                 evidence_sample, figure_paths, images) -> str:
-    """:func:`render_report`, with the figures' images (see :func:`_png_data`) being made in ``images``."""
     store = _Evidence(corpus, evidence_sample)
     all_evidence = evidence = None if matches is None else _with_group(matches, corpus, by)
     if evidence is not None and voices is not None and "voice" in evidence.columns:
         evidence = evidence[evidence["voice"].isin(list(voices))]
     settings = {"voice": _describe_voices(voices), **(settings or {})}
+    lexicons = list(lexicons)
+    figure_paths = {Path(p).stem: Path(p) for p in figures if Path(p).suffix == ".png"}
+    # The PNGs are scaled and encoded in two threads (PIL lets go of the GIL) while the tables render; each is
+    # waited for where its section embeds it. Shut down now, the pool still finishes what was submitted.
+    pool = ThreadPoolExecutor(max_workers=2)
+    images = {path: pool.submit(_png_data, path) for path in figure_paths.values()}
+    pool.shutdown(wait=False)
 
     def figure(name: str) -> tuple[ReportFigure, ...]:
         return (ReportFigure(figure_paths[name], _CAPTIONS[name]),) if name in figure_paths else ()

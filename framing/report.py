@@ -675,13 +675,9 @@ def _only(frame: pd.DataFrame, column: str, shown: list[str] | None) -> pd.DataF
     return frame if shown is None else frame[frame[column].isin(shown)]
 
 
+@matplotlib.rc_context(_FIGURE_STYLE)  # drawn apart from the others (see _report), in the report's style
 def _figure_axis_shares(profiles, directory: Path, formats) -> list[Path]:
     """Draw and save the pole shares of every axis, with their intervals; return the files written."""
-    with matplotlib.rc_context(_FIGURE_STYLE):
-        return _draw_axis_shares(profiles, directory, formats)
-
-
-def _draw_axis_shares(profiles, directory: Path, formats) -> list[Path]:
     axes_names = list(dict.fromkeys(profiles.loc[profiles["measure"] == "share", "axis"]))
     if not axes_names:
         return []
