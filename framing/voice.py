@@ -43,6 +43,7 @@ import bisect
 import contextlib
 import dataclasses
 import functools
+import itertools
 import re
 import sys
 import weakref
@@ -266,7 +267,7 @@ def _quotes_in(text: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
     for index, paragraph in enumerate(paragraphs):
         start, end = paragraph
         open_single: int | None = None
-        for match in _MARK_RE.finditer(text, start, end):
+        for match in _QUOTING_MARK_RE.finditer(text, start, end):
             position = match.start()
             mark = text[position]
             if mark in "'\u2019" and _is_apostrophe(text, position):
@@ -301,8 +302,9 @@ def _quotes_in(text: str, paragraphs: list[tuple[int, int]]) -> list[_Quote]:
     return quotes
 
 
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
+def _at_most_words(text: str, limit: int) -> bool:
+    """Whether ``text`` has ``limit`` words or fewer: reading stops at the word after the limit."""
+    return next(itertools.islice(_WORD_RE.finditer(text), limit, None), None) is None
 
 
 @functools.lru_cache(maxsize=8)
@@ -551,13 +553,13 @@ def _follows(text: str, previous: _Quote, quote: _Quote) -> bool:
     if previous.voice != "quotation" or previous.speaker in ("", "unknown"):
         return False
     between = text[previous.end:quote.start]
-    return between.count("\n") <= 2 and len(_words(between)) <= 3 * _MAX_SPEAKER_WORDS \
+    return between.count("\n") <= 2 and _at_most_words(between, 3 * _MAX_SPEAKER_WORDS) \
         and not _NEW_SENTENCE_RE.search(between.split("\n")[-1] if "\n" in between else between)
 
 
 def _is_trailing(text: str, match: re.Match, ceiling: int) -> bool:
     """Whether a speech verb closes its sentence (", Palestinian officials said." or "said on Sunday.")."""
-    return len(_words(text[match.end():ceiling])) <= 4
+    return _at_most_words(text[match.end():ceiling], 4)
 
 
 def _is_pronoun(speaker: str) -> bool:
@@ -572,15 +574,16 @@ def _classify(text: str, quote: _Quote, paragraph_end: int,
     ``speakers=False`` only the voice is wanted: a quote too long to be a
     scare quote is a quotation without looking at its surroundings.
     """
+    whole_paragraph = quote.start == quote.paragraph_start
+    if not speakers and whole_paragraph:
+        return "quotation", False, "", False, ""
     inner = text[quote.inner_start:quote.inner_end].strip()
-    words = _words(inner)
     # A period or comma just inside the closing mark is the sentence's own punctuation ("release of hostages
     # 'soon.'"); a quoted sentence of its own (capital, two words or more, final stop) is speech.
     body = inner[:-1] if inner[-1:] in ".," else inner
-    full_sentence = inner[-1:] in ".!?" and inner[:1].isupper() and len(words) >= 2
-    short = len(words) <= _MAX_SCARE_WORDS and not _SENTENCE_END_RE.search(body) and not full_sentence
-    whole_paragraph = quote.start == quote.paragraph_start
-    if not speakers and (not short or whole_paragraph):
+    full_sentence = inner[-1:] in ".!?" and inner[:1].isupper() and not _at_most_words(inner, 1)
+    short = not full_sentence and not _SENTENCE_END_RE.search(body) and _at_most_words(inner, _MAX_SCARE_WORDS)
+    if not speakers and not short:
         return "quotation", False, "", False, ""
     ceiling = _sentence_end(text, quote.end, max(paragraph_end, quote.end))
     introduced, introduced_by = _introduced_as_speech(text, quote, speakers)

@@ -74,6 +74,11 @@ def test_seed_002_33_israeli_prisoners_is_the_correspondents_quotation(seed_corp
     ('The army described the operation as "precise" and limited.', "precise", "scare_quote", ""),
     ("Netanyahu claimed he was 'ready' to reach a deal.", "ready", "scare_quote", ""),
     ("The site cited unnamed \u201csources\u201d who were in Doha.", "sources", "scare_quote", ""),
+    # a scare quote has four words at most; a quoted sentence of its own (capital, final stop) is speech
+    ('The army described the raid as "a limited targeted operation" and moved on.', "targeted", "scare_quote", ""),
+    ('The army described the raid as "a very limited targeted operation" and moved on.', "targeted", "quotation",
+     "unknown"),
+    ('The army described it as "Precise strikes." Then it left.', "strikes", "quotation", "unknown"),
     # a short quote with an attribution is a quotation
     ('"Never," he said.', "Never", "quotation", "unknown"),
     # apostrophes are not quotation marks
