@@ -118,6 +118,8 @@ class TermMatcher:
         dimension_index = {dimension: i for i, dimension in enumerate(self.dimensions)}
         self._dimension_of = [dimension_index[(e.lexicon, e.axis)] for e in self.entries]
         self._word_trie: dict = {}
+        #: _step of the trie's root for each first word met so far (see _terms_at).
+        self._first_steps: dict[str, tuple[list[int], dict | None]] = {}
         char_trie: dict = {}
         # Per entry, each exclusion's regex and its longest word (see _accept).
         self._exclusions: dict[int, list[tuple[re.Pattern, str]]] = {}
@@ -240,32 +242,28 @@ class TermMatcher:
 
     def _terms_at(self, text: NormalizedText, lower: str, start: int):
         """Every (start, end, entry) whose term matches at ``start``."""
-        found = []
-        node = self._word_trie
         word_match = _WORD_RE.match(lower, start)
-        separator = ""
-        while word_match is not None and node:
-            word, end = word_match.group(), word_match.end()
-            stems = node.get(_WILD)
-            if stems:  # wildcard terms whose stem begins this word; only the lengths of stems here can match
-                for length in node[_STEM_LENGTHS]:
-                    if length > len(word):
-                        break
-                    for index in stems.get((separator, word[:length]), ()):
-                        found.append((start, end, index))
-            node = node.get((separator, word))
-            if node is None:
-                break
-            for index in node.get(_END, ()):
-                found.append((start, end, index))
-            if len(node) == 1 and _END in node:  # no longer term goes on: skip reading the next word
-                break
+        if word_match is None:
+            return []
+        word, end = word_match.group(), word_match.end()
+        # The first step depends on the first word alone, and the same words start most terms: remember it.
+        step = self._first_steps.get(word)
+        if step is None:
+            step = self._first_steps[word] = _step(self._word_trie, "", word)
+        indexes, node = step
+        found = [(start, end, index) for index in indexes]
+        while node is not None:
             gap = _GAP_RE.match(lower, end)
             if gap is None:
                 break
             gap_text = gap.group()
             separator = SPACE_OR_HYPHEN if _SEPARATOR_RE.match(gap_text) else gap_text
             word_match = _WORD_RE.match(lower, gap.end())
+            if word_match is None:
+                break
+            word, end = word_match.group(), word_match.end()
+            indexes, node = _step(node, separator, word)
+            found.extend((start, end, index) for index in indexes)
         return [candidate for candidate in found
                 if candidate[2] not in self._checked or self._accept(text, lower, *candidate)]
 
@@ -321,6 +319,23 @@ class TermMatcher:
                 chosen.append((start, dimension, end, index))
         chosen.sort()
         return [Match(start, end, index) for start, _, end, index in chosen]
+
+
+def _step(node: dict, separator: str, word: str) -> tuple[list[int], dict | None]:
+    """One word of the trie walk: the entries that match with ``word`` (after ``separator``) as their last
+    word, and the node to go on from (None when no longer term goes on)."""
+    indexes = []
+    stems = node.get(_WILD)
+    if stems:  # wildcard terms whose stem begins this word; only the lengths of stems here can match
+        for length in node[_STEM_LENGTHS]:
+            if length > len(word):
+                break
+            indexes.extend(stems.get((separator, word[:length]), ()))
+    node = node.get((separator, word))
+    if node is None:
+        return indexes, None
+    indexes.extend(node.get(_END, ()))
+    return indexes, None if len(node) == 1 and _END in node else node
 
 
 def _add_to_char_trie(trie: dict, words, separators, wildcard) -> None:

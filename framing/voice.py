@@ -697,22 +697,22 @@ def quoted_voices(text: str, positions) -> list[str]:
     blocks: dict[int, tuple[list[tuple[int, int]], list[int], list[_Quote]]] = {}  # by the block's first start
     voices: dict[int, str] = {}  # by quote start
     labels = []
-    paragraph, first = None, -1  # the last position's paragraph and the start of its block
+    paragraph, first_mark, first = None, 0, -1  # the last position's paragraph, its first quoting mark, its block
     for position in positions:
         if paragraph is None or not paragraph[0] <= position < paragraph[1]:
             paragraph = _paragraph_from(text, position)
-            # No quotation opens, closes or goes on in a paragraph without a quoting mark: nor can one cross
-            # into it, which takes a continuing mark at its start.
-            if paragraph is not None and _QUOTING_MARK_RE.search(text, *paragraph) is None:
-                first = -1
-            elif paragraph is not None:
+            mark = _QUOTING_MARK_RE.search(text, *paragraph) if paragraph is not None else None
+            first_mark, first = (mark.start() if mark is not None else len(text)), -1
+        # No quotation holds a position before the first quoting mark of its paragraph: one coming from the
+        # paragraph before would need a continuing mark at this one's start. Nor one in a paragraph without a mark.
+        quote = None
+        if paragraph is not None and position >= first_mark:
+            if first < 0:
                 block = _quotation_block(text, paragraph)
                 first = block[0][0]
                 if first not in blocks:
                     quotes = _quotes_in(text, block)
                     blocks[first] = block, [item.start for item in quotes], quotes
-        quote = None
-        if paragraph is not None and first >= 0:
             block, starts, quotes = blocks[first]
             index = bisect.bisect_right(starts, position) - 1
             quote = quotes[index] if index >= 0 and position < quotes[index].end else None
