@@ -136,8 +136,13 @@ _MARK_RE = re.compile(_MARK_CLASS)
 _QUOTING_MARK_RE = re.compile(_MARK_CLASS + "(?!(?<=[^\\W_]['\u2019])[^\\W_])")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
-_SENTENCE_END_RE = re.compile(r"[.!?]")
-_SENTENCE_BREAK_RE = re.compile("[.!?][\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])")
+#: The characters that end a sentence, and the closing marks a sentence break may hold between one and its spaces.
+_STOPS = ".!?"
+_BREAK_CLOSERS = "\"'\u201d\u2019)]"
+_SENTENCE_END_RE = re.compile(f"[{_STOPS}]")
+#: The last stop before the end of the search (a greedy run backs off to it, one character at a time).
+_LAST_STOP_RE = re.compile(f"(?s:.*)[{_STOPS}]")
+_SENTENCE_BREAK_RE = re.compile(f"[{_STOPS}][{re.escape(_BREAK_CLOSERS)}]*\\s+(?=[\"'\u201c\u2018(\\[]?[A-Z0-9])")
 #: Words skipped between a speaker and its verb ("Netanyahu on Sunday reiterated", "Israel has not commented").
 _BETWEEN_SUBJECT_AND_VERB = frozenset(
     """
@@ -307,46 +312,37 @@ def _at_most_words(text: str, limit: int) -> bool:
     return next(itertools.islice(_WORD_RE.finditer(text), limit, None), None) is None
 
 
-@functools.lru_cache(maxsize=8)
-def _sentence_breaks(text: str) -> tuple[list[int], list[int], dict[int, bool]]:
-    """Where sentences may start and end in ``text`` (after and at each match of the break pattern), and
-    which of those ends are an abbreviation's period, as far as asked (see :func:`_at_abbreviation`).
-
-    Computed once per text and looked up by bisection: helpers ask for the
-    sentence around many positions of the same text. A break at an
-    abbreviation's period is no break; the lookups skip those as they meet
-    them, which is much cheaper than checking every period of a long text
-    for the few sentences that are asked about.
-    """
-    spans = [match.span() for match in _SENTENCE_BREAK_RE.finditer(text)]
-    return [end for _, end in spans], [start + 1 for start, _ in spans], {}
-
-
 def _sentence_start(text: str, position: int, floor: int) -> int:
-    """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start)."""
-    starts, ends, checked = _sentence_breaks(text)
-    slot = bisect.bisect_right(starts, position) - 1
-    while slot >= 0 and _at_abbreviation(text, ends[slot] - 1, checked):
-        slot -= 1
-    return max(starts[slot], floor) if slot >= 0 else floor
+    """Start of the sentence that ``position`` is in, not before ``floor`` (a paragraph start).
+
+    That is the end of the last sentence break (:data:`_SENTENCE_BREAK_RE`)
+    that ends after ``floor`` and at or before ``position``, at no
+    abbreviation's period. The stops are read backwards from ``position``.
+    """
+    at = position
+    while (last := _LAST_STOP_RE.match(text, floor, at)) is not None:
+        at = last.end() - 1
+        found = _SENTENCE_BREAK_RE.match(text, at)
+        if found is not None and found.end() <= position and not _ends_with_abbreviation(text, at):
+            return found.end()
+    # Below floor, only a stop just before the closing marks and spaces that lead up to it can end past it.
+    low = floor
+    while low > 0 and (text[low - 1].isspace() or text[low - 1] in _BREAK_CLOSERS):
+        low -= 1
+    found = _SENTENCE_BREAK_RE.match(text, low - 1) if low > 0 else None
+    if found is not None and floor < found.end() <= position and not _ends_with_abbreviation(text, low - 1):
+        return found.end()
+    return floor
 
 
 def _sentence_end(text: str, position: int, ceiling: int) -> int:
-    """End of the sentence that goes on at ``position``, not after ``ceiling`` (a paragraph end)."""
-    _, ends, checked = _sentence_breaks(text)
-    slot = bisect.bisect_left(ends, position + 1)
-    while slot < len(ends) and _at_abbreviation(text, ends[slot] - 1, checked):
-        slot += 1
-    return min(ends[slot], ceiling) if slot < len(ends) else ceiling
-
-
-def _at_abbreviation(text: str, period: int, checked: dict[int, bool]) -> bool:
-    """:func:`_ends_with_abbreviation`, remembered in ``checked`` (the same breaks are asked about again
-    and again: 2.7 times each in AllSides texts)."""
-    known = checked.get(period)
-    if known is None:
-        known = checked[period] = _ends_with_abbreviation(text, period)
-    return known
+    """End of the sentence that goes on at ``position``, not after ``ceiling`` (a paragraph end): just after
+    the first stop at or after ``position`` that begins a sentence break, at no abbreviation's period."""
+    for stop in _SENTENCE_END_RE.finditer(text, position, ceiling):
+        if _SENTENCE_BREAK_RE.match(text, stop.start()) is not None \
+                and not _ends_with_abbreviation(text, stop.start()):
+            return stop.start() + 1
+    return ceiling
 
 
 def _ends_with_abbreviation(text: str, period: int) -> bool:
@@ -582,7 +578,7 @@ def _classify(text: str, quote: _Quote, paragraph_end: int,
     # 'soon.'"); a quoted sentence of its own (capital, two words or more, final stop) is speech.
     body = inner[:-1] if inner[-1:] in ".," else inner
     full_sentence = inner[-1:] in ".!?" and inner[:1].isupper() and not _at_most_words(inner, 1)
-    short = not full_sentence and not _SENTENCE_END_RE.search(body) and _at_most_words(inner, _MAX_SCARE_WORDS)
+    short = not full_sentence and _at_most_words(inner, _MAX_SCARE_WORDS) and not _SENTENCE_END_RE.search(body)
     if not speakers and not short:
         return "quotation", False, "", False, ""
     ceiling = _sentence_end(text, quote.end, max(paragraph_end, quote.end))

@@ -274,3 +274,41 @@ def test_speech_verbs_and_according_to_are_found_as_the_regexes_find_them(text):
     """The faster searches of a long text give exactly the matches of _SPEECH_RE and _ACCORDING_RE."""
     assert [m.span() for m in voice._speech_verbs(text)] == [m.span() for m in voice._SPEECH_RE.finditer(text)]
     assert [m.span() for m in voice._according_to(text)] == [m.span() for m in voice._ACCORDING_RE.finditer(text)]
+
+
+# --- sentence bounds -------------------------------------------------------------------------------
+
+def _breaks(text):
+    """Every sentence break of ``text`` as (stop, end), read the plain way: all of them, front to back."""
+    return [(found.start(), found.end()) for found in voice._SENTENCE_BREAK_RE.finditer(text)
+            if not voice._ends_with_abbreviation(text, found.start())]
+
+
+_SENTENCE_PIECES = ["Mr", "U.S", "He", "Gaza", "9", "a", " ", "  ", "\n", "\n\n", ".", "!", "?", "\u201d", ")",
+                    "'", '"', "(", "\u201c"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), min_size=1, max_size=40).map("".join), st.data())
+def test_sentence_bounds_are_those_of_the_full_list_of_breaks(text, data):
+    # _sentence_start reads stops backwards from the position and _sentence_end forwards; a break may begin
+    # before the floor (a stop, closing marks, then the spaces and newlines that lead up to the paragraph)
+    position = data.draw(st.integers(0, len(text)))
+    floor = data.draw(st.integers(0, position))
+    ceiling = data.draw(st.integers(position, len(text)))
+    breaks = _breaks(text)
+    starts = [end for _, end in breaks if end <= position]
+    assert voice._sentence_start(text, position, floor) == max(starts[-1] if starts else floor, floor)
+    ends = [stop + 1 for stop, _ in breaks if stop >= position]
+    assert voice._sentence_end(text, position, ceiling) == min(ends[0] if ends else ceiling, ceiling)
+
+
+def test_sentence_bounds_skip_abbreviations_and_cross_into_the_paragraph():
+    text = 'Talks resumed. Mr. Smith said the U.S. Envoy left.\n\n"We stay." Aid came.'
+    said = text.index("said")
+    assert voice._sentence_start(text, said, 0) == text.index("Mr.")  # "Mr." and "U.S." end no sentence
+    assert voice._sentence_end(text, said, len(text)) == text.index("left.") + len("left.")
+    second = text.index('"We')
+    # the break after "left." runs through the blank line: the paragraph's first sentence starts at its floor
+    assert voice._sentence_start(text, text.index("stay"), second) == second
+    assert voice._sentence_start(text, text.index("Aid"), second) == text.index("Aid")
