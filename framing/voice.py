@@ -127,6 +127,9 @@ _OPEN_DOUBLE = "\u201c\u201e\u00ab"
 _CLOSE_DOUBLE = "\u201d\u00bb"
 _OPEN_SINGLE = "\u2018\u201a\u2039"
 _CLOSE_SINGLE = "\u2019\u203a"
+#: Characters after which a mark opens, and before which one closes, besides spaces (see _direction).
+_BEFORE_OPENING = "([{\u2014\u2013-/" + _OPEN_DOUBLE + '"'
+_AFTER_CLOSING = ".,;:!?)]}\u2014\u2013-" + _CLOSE_DOUBLE + _CLOSE_SINGLE + "\"'"
 #: Double marks that, opening a paragraph, continue a quotation left open at the end of the one before.
 _CONTINUING_MARKS = "\"\u201c\u201e\u00ab"
 _MARK_CLASS = "[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]"
@@ -210,7 +213,7 @@ class VoiceSpan:
     quote: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Quote:
     start: int  # the opening mark
     end: int  # just after the closing mark (or the end of the paragraph for an unclosed one)
@@ -240,10 +243,8 @@ def _direction(text: str, position: int, paragraph: tuple[int, int]) -> str:
     mark = text[position]
     before = text[position - 1] if position > paragraph[0] else " "
     after = text[position + 1] if position + 1 < paragraph[1] else " "
-    opens_by_context = (before.isspace() or before in "([{\u2014\u2013-/" or before in _OPEN_DOUBLE + '"') \
-        and not after.isspace()
-    closes_by_context = not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014\u2013-"
-                                                  or after in _CLOSE_DOUBLE + _CLOSE_SINGLE + "\"'")
+    opens_by_context = (before.isspace() or before in _BEFORE_OPENING) and not after.isspace()
+    closes_by_context = not before.isspace() and (after.isspace() or after in _AFTER_CLOSING)
     if mark in _OPEN_DOUBLE or mark in _OPEN_SINGLE:
         return "close" if closes_by_context and not opens_by_context else "open"
     if mark in _CLOSE_DOUBLE or mark in _CLOSE_SINGLE:
