@@ -42,7 +42,6 @@ import array
 import bisect
 import contextlib
 import dataclasses
-import functools
 import itertools
 import re
 import sys
