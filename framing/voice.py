@@ -132,9 +132,9 @@ _AFTER_CLOSING = ".,;:!?)]}\u2014\u2013-" + _CLOSE_DOUBLE + _CLOSE_SINGLE + "\"'
 #: Double marks that, opening a paragraph, continue a quotation left open at the end of the one before.
 _CONTINUING_MARKS = "\"\u201c\u201e\u00ab"
 _MARK_CLASS = "[\"'\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a]"
-_MARK_RE = re.compile(_MARK_CLASS)
 #: A mark that may open, close or continue a quotation: any but an apostrophe between two letters or digits
-#: ("Israel's"; [^\W_] is str.isalnum, as _is_apostrophe tests it). Most paragraphs with a match have none.
+#: ("Israel's"; [^\W_] is str.isalnum, as _is_apostrophe tests it). Most paragraphs with a match have none;
+#: _quotes_in reads only these.
 _QUOTING_MARK_RE = re.compile(_MARK_CLASS + "(?!(?<=[^\\W_]['\u2019])[^\\W_])")
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
